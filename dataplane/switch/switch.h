@@ -1,0 +1,124 @@
+// Switch: the dataplane library's public C++ API.
+//
+// vswitchd, the gRPC service, the config loader and the tests all drive the dataplane only
+// through this class. It is thread-safe for the control path: every call takes the control
+// lock, validates the whole request first, and then applies it completely or not at all.
+// Workers never take that lock: they read state published with RCU (see docs/ARCHITECTURE.md).
+//
+// Lifecycle: eal::Init() -> Switch::Create() -> AddPort()... -> Start() -> ... -> Stop().
+// Ports can be added and removed before or after Start(); traffic on other ports continues.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "port/port_config.h"
+
+namespace vswitch {
+
+struct SwitchOptions {
+  uint32_t mbufs_per_socket = 32768;   // packet buffers in the shared pool
+  uint16_t rx_descriptors = 1024;
+  uint16_t tx_descriptors = 1024;
+  uint32_t mac_table_size = 65536;     // FDB capacity (entries)
+  uint32_t mac_aging_seconds = 300;    // learned entries idle longer than this are removed
+};
+
+// One drop reason with its count, e.g. {"tx_ring_full", 12}.
+struct NamedCounter {
+  std::string name;
+  uint64_t value = 0;
+};
+
+struct PortCounters {
+  uint64_t rx_packets = 0;
+  uint64_t rx_bytes = 0;
+  uint64_t tx_packets = 0;
+  uint64_t tx_bytes = 0;
+  std::vector<NamedCounter> drops;  // every reason, zero counts included, stable order
+};
+
+struct PortInfo {
+  PortConfig config;
+  uint32_t port_no = 0;        // stable switch port number (OVS "ofport"), used in flows
+  uint16_t dpdk_port_id = 0;
+  std::string devargs;
+  std::string mac;             // the address in use
+  bool link_up = false;
+  uint32_t link_speed_mbps = 0;
+  PortCounters counters;
+};
+
+struct MacEntry {
+  uint16_t vlan = 0;           // 802.1Q VLAN id, 0 = untagged
+  std::string mac;
+  std::string port;            // port name
+  bool is_static = false;
+  uint32_t age_seconds = 0;    // since last seen (0 for static)
+};
+
+struct WorkerStats {
+  unsigned worker_index = 0;
+  unsigned lcore = 0;
+  uint64_t busy_cycles = 0;    // TSC cycles spent in iterations that received packets
+  uint64_t idle_cycles = 0;    // TSC cycles spent polling empty queues
+  uint64_t rx_packets = 0;
+  uint64_t tx_packets = 0;
+  uint64_t iterations = 0;
+  double cycles_per_packet = 0;  // busy_cycles / rx_packets
+  std::vector<std::string> rx_queues;  // "port:queue" assigned to this worker
+};
+
+struct SwitchStats {
+  uint64_t tsc_hz = 0;
+  uint64_t mac_entries = 0;
+  uint64_t mac_learned_total = 0;
+  uint64_t mac_learn_dropped = 0;  // learning events lost (queue full, table full, port limit)
+};
+
+class SwitchImpl;
+
+class Switch {
+ public:
+  // Requires an initialised EAL (eal::Init). Uses every worker lcore the EAL was given.
+  static std::unique_ptr<Switch> Create(const SwitchOptions& options, Status* status);
+  ~Switch();
+
+  Switch(const Switch&) = delete;
+  Switch& operator=(const Switch&) = delete;
+
+  // Starts the worker poll loops and the housekeeping thread (learning, aging).
+  Status Start();
+  // Stops workers, then closes every port. Idempotent.
+  void Stop();
+
+  Status AddPort(const PortConfig& config, PortInfo* info = nullptr);
+  Status DeletePort(const std::string& name);
+  // Changes admin state (true = forward, false = drop everything on rx and tx).
+  Status SetPortAdmin(const std::string& name, bool up);
+  Status GetPort(const std::string& name, PortInfo* info) const;
+  std::vector<PortInfo> ListPorts() const;
+
+  // Static FDB entries never age and are not moved by learning.
+  Status AddStaticMac(uint16_t vlan, const std::string& mac, const std::string& port);
+  Status DeleteMac(uint16_t vlan, const std::string& mac);
+  // Removes learned entries (all ports when port is empty); static entries stay.
+  Status FlushMacs(const std::string& port);
+  std::vector<MacEntry> ListMacs() const;
+
+  std::vector<WorkerStats> GetWorkerStats() const;
+  SwitchStats GetStats() const;
+  unsigned worker_count() const;
+
+ private:
+  explicit Switch(std::unique_ptr<SwitchImpl> impl);
+  std::unique_ptr<SwitchImpl> impl_;
+};
+
+// Version string, e.g. "0.1.0 (DPDK 22.11.11)".
+std::string VersionString();
+
+}  // namespace vswitch
