@@ -1,0 +1,86 @@
+"""Facts about the machine that go into every results header."""
+
+import os
+import platform
+import re
+import shutil
+import subprocess
+
+from . import ovs
+
+
+def _read(path):
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def cpu_model():
+    m = re.search(r"^model name\s*:\s*(.+)$", _read("/proc/cpuinfo"), re.M)
+    return m.group(1).strip() if m else platform.processor() or "unknown"
+
+
+def cpu_mhz():
+    m = re.search(r"^cpu MHz\s*:\s*([\d.]+)$", _read("/proc/cpuinfo"), re.M)
+    return float(m.group(1)) if m else None
+
+
+def tsc_hz():
+    """The TSC rate: what DPDK's rte_get_tsc_hz() and OVS's cycle counters count in.
+
+    The kernel's calibrated value (dmesg "tsc: Refined/Detected ... MHz") is preferred; when the
+    log is not readable, /proc/cpuinfo's "cpu MHz" is the same number on constant-TSC CPUs.
+    """
+    try:
+        log = subprocess.run(["dmesg"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        log = ""
+    found = re.findall(r"tsc: (?:Refined TSC clocksource calibration|Detected):? ([\d.]+) MHz", log)
+    if found:
+        return float(found[-1]) * 1e6, "kernel TSC calibration (dmesg)"
+    mhz = cpu_mhz()
+    if mhz:
+        return mhz * 1e6, "/proc/cpuinfo cpu MHz"
+    return None, "unknown"
+
+
+def dpdk_version():
+    try:
+        out = subprocess.run(["pkg-config", "--modversion", "libdpdk"], capture_output=True,
+                             text=True, timeout=10)
+        if out.returncode == 0 and out.stdout.strip():
+            return out.stdout.strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+def hugepages():
+    info = _read("/proc/meminfo")
+    total = re.search(r"^HugePages_Total:\s*(\d+)", info, re.M)
+    free = re.search(r"^HugePages_Free:\s*(\d+)", info, re.M)
+    size = re.search(r"^Hugepagesize:\s*(\d+) kB", info, re.M)
+    return {
+        "total": int(total.group(1)) if total else 0,
+        "free": int(free.group(1)) if free else 0,
+        "size_kb": int(size.group(1)) if size else 0,
+    }
+
+
+def facts():
+    hz, hz_source = tsc_hz()
+    return {
+        "cpu_model": cpu_model(),
+        "cpu_mhz": cpu_mhz(),
+        "tsc_hz": hz,
+        "tsc_hz_source": hz_source,
+        "cores": os.cpu_count(),
+        "kernel": platform.release(),
+        "dpdk_version": dpdk_version(),
+        "ovs_version": ovs.version() or "not installed",
+        "testpmd": shutil.which("dpdk-testpmd") or "not installed",
+        "hugepages": hugepages(),
+        "load_average_at_start": float(_read("/proc/loadavg").split()[0] or 0),
+    }

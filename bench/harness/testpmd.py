@@ -1,0 +1,82 @@
+"""dpdk-testpmd io-forwarding: the ceiling. No parsing, no lookup: rx burst -> tx burst.
+
+testpmd runs interactively with its stdin held open by the harness (non-interactive testpmd
+exits at stdin EOF). The harness reads the sink's TX-packets with `show port stats 1`, and
+testpmd's own busy-cycle count with `set record-core-cycles on` / `show fwd stats all`.
+"""
+
+import re
+import shutil
+
+from . import measurement as ms
+from . import sizing
+from .process import ManagedProcess, ProcessError
+
+NAME = "testpmd"
+SOURCE_PORT = 0  # the first --vdev (net_pcap)
+SINK_PORT = 1    # the second --vdev (net_null)
+
+
+class TestpmdSession:
+    def __init__(self, proc):
+        self.proc = proc
+
+    def sink_tx_packets(self):
+        self.proc.send(f"show port stats {SINK_PORT}")
+        self.proc.wait_for_line(lambda l: f"NIC statistics for port {SINK_PORT}" in l, 15,
+                                "port stats header")
+        line = self.proc.wait_for_line(lambda l: "TX-packets:" in l, 15, "TX-packets")
+        return int(re.search(r"TX-packets:\s*(\d+)", line).group(1))
+
+    def clear_fwd_stats(self):
+        # No reply line to wait for; the next command's output orders after it.
+        self.proc.send("clear fwd stats all")
+
+    def fwd_cycles_per_packet(self):
+        self.proc.send("show fwd stats all")
+        line = self.proc.wait_for_line(lambda l: "CPU cycles/packet=" in l, 15,
+                                       "CPU cycles/packet")
+        return float(re.search(r"CPU cycles/packet=([\d.]+)", line).group(1))
+
+
+def run(scenario, capture, ctx):
+    m = ms.Measurement(NAME)
+    binary = shutil.which("dpdk-testpmd")
+    if not binary:
+        m.status, m.detail = ms.STATUS_NOT_INSTALLED, "dpdk-testpmd not found (Debian package dpdk)"
+        return m
+    mbufs = sizing.mbufs_for(scenario.frames)
+    argv = ["stdbuf", "-oL", binary, "-l", f"{ctx.main_lcore},{ctx.worker_lcore}",
+            "--file-prefix", ctx.file_prefix(NAME), "--in-memory", "--no-pci",
+            "-m", str(sizing.memory_mb_for(mbufs)),
+            "--vdev", f"net_pcap0,rx_pcap={capture},infinite_rx=1",
+            "--vdev", "net_null0,no-rx=1",
+            "--", "-i", "--forward-mode=io", "--nb-cores=1", f"--total-num-mbufs={mbufs}"]
+    m.load_before = ms.load_average()
+    proc = ManagedProcess(NAME, argv, ctx.log_path(scenario, NAME), interactive=True)
+    m.command, m.log = proc.command, proc.log_path
+    try:
+        session = TestpmdSession(proc)
+        proc.wait_for_line(lambda l: l.startswith(f"Port {SINK_PORT}:"), 60, "ports to start")
+        # Counts the forwarding core's cycles, so testpmd reports its own cycles/packet.
+        proc.send("set record-core-cycles on")
+        proc.send("start")
+        proc.wait_for_line(lambda l: "packet forwarding" in l and "ports=" in l, 30,
+                           "forwarding to start")
+        ctx.sleep(ctx.warmup)
+        results, own = [], []
+        for _ in range(ctx.windows):
+            session.clear_fwd_stats()
+            results += ms.measure_windows(session.sink_tx_packets, 1, ctx.window_seconds)
+            own.append(session.fwd_cycles_per_packet())
+        ms.fill_rates(m, results, ctx.tsc_hz)
+        if m.status == ms.STATUS_OK and own:
+            m.cycles_per_packet_own = round(ms.median(own), 1)
+            m.own_cycles_source = ("testpmd record-core-cycles: cycles in the forwarding "
+                                   "functions / forwarded packets (median window)")
+        proc.send("stop")
+    except ProcessError as e:
+        m.status, m.detail = ms.STATUS_FAILED, str(e)
+    finally:
+        proc.stop(graceful_input="quit")
+    return m

@@ -1,0 +1,93 @@
+#!/usr/bin/python3
+"""Checks that a bench/run results file is well formed: never how fast anything was.
+
+  check_results.py RESULTS.json [--scenario NAME ...]
+
+Asserts: the schema tag, the machine header, every requested scenario present, one row per
+contender (vswitchd, ovs-dpdk, testpmd) in each, every row's status is known, an "ok" row has
+a positive rate with its cycles/packet, an unavailable row says why, ratios are consistent
+with the rates, and no row failed. Exits 0 when all hold, 1 listing every problem otherwise.
+"""
+
+import argparse
+import json
+import math
+import sys
+
+CONTENDERS = ["vswitchd", "ovs-dpdk", "testpmd"]
+OK = "ok"
+UNAVAILABLE = {"not installed", "not built", "not applicable"}
+MACHINE_KEYS = ["cpu_model", "tsc_hz", "cores", "dpdk_version", "ovs_version"]
+
+
+def check(doc, scenarios):
+    problems = []
+    if doc.get("schema") != "vswitch-bench/1":
+        problems.append(f"schema is {doc.get('schema')!r}, expected 'vswitch-bench/1'")
+    mach = doc.get("machine", {})
+    for key in MACHINE_KEYS:
+        if mach.get(key) in (None, ""):
+            problems.append(f"machine.{key} missing")
+    by_name = {s.get("name"): s for s in doc.get("scenarios", [])}
+    for name in scenarios or list(by_name):
+        sc = by_name.get(name)
+        if sc is None:
+            problems.append(f"scenario {name} missing")
+            continue
+        rows = {r.get("contender"): r for r in sc.get("results", [])}
+        if sorted(rows) != sorted(CONTENDERS) or len(sc.get("results", [])) != len(CONTENDERS):
+            problems.append(f"{name}: rows are {[r.get('contender') for r in sc.get('results', [])]}, "
+                            f"expected one per contender {CONTENDERS}")
+        ref = {c: rows[c].get("mpps") for c in ("ovs-dpdk", "testpmd") if c in rows}
+        for contender, row in rows.items():
+            where = f"{name}/{contender}"
+            status = row.get("status")
+            if status == OK:
+                mpps = row.get("mpps")
+                if not isinstance(mpps, (int, float)) or not mpps > 0 or math.isinf(mpps):
+                    problems.append(f"{where}: status ok but mpps is {mpps!r}")
+                    continue
+                if not (row.get("cycles_per_packet_tsc") or 0) > 0:
+                    problems.append(f"{where}: status ok but no cycles_per_packet_tsc")
+                if not row.get("windows"):
+                    problems.append(f"{where}: status ok but no measurement windows")
+                for key, ref_name in (("ratio_to_ovs", "ovs-dpdk"), ("ratio_to_testpmd", "testpmd")):
+                    reference = ref.get(ref_name)
+                    ratio = row.get(key)
+                    if reference:
+                        if ratio is None or abs(ratio - mpps / reference) > 0.01 * max(1, ratio):
+                            problems.append(f"{where}: {key}={ratio!r} does not match "
+                                            f"{mpps}/{reference}")
+                    elif ratio is not None:
+                        problems.append(f"{where}: {key}={ratio!r} without a {ref_name} rate")
+            elif status in UNAVAILABLE:
+                if not row.get("detail"):
+                    problems.append(f"{where}: status '{status}' without a reason")
+                if row.get("mpps") is not None:
+                    problems.append(f"{where}: status '{status}' but has a rate")
+            else:
+                problems.append(f"{where}: status {status!r}: {row.get('detail', '')}")
+    return problems
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("results")
+    p.add_argument("--scenario", action="append", default=[])
+    args = p.parse_args(argv)
+    try:
+        with open(args.results) as f:
+            doc = json.load(f)
+    except (OSError, json.JSONDecodeError) as e:
+        print(f"check_results: cannot read {args.results}: {e}", file=sys.stderr)
+        return 1
+    problems = check(doc, args.scenario)
+    for problem in problems:
+        print(f"check_results: {problem}", file=sys.stderr)
+    if not problems:
+        print(f"check_results: {args.results} is well formed")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
