@@ -419,6 +419,33 @@ def tcp_transfer(env, src, dst, size, port=5001):
     return sent.stdout.strip()
 
 
+_marker_counter = [0]
+
+
+def send_and_capture(env, sender, src_mac, dst_mac, count, listeners, settle=1.5):
+    """Sends `count` raw frames src_mac -> dst_mac out of container `sender` and returns how
+    many of them each container in `listeners` received: {container.letter: n}. The sender
+    may be among the listeners (a frame looped back to its ingress port would show up)."""
+    helper = os.path.join(HERE, "rawframe.py")
+    _marker_counter[0] += 1
+    marker = f"vsit-{os.getpid()}-{_marker_counter[0]}"
+    captures = {}
+    for c in listeners:
+        p = env.start_process(f"capture-{c.letter}-{_marker_counter[0]}",
+                              ["ip", "netns", "exec", c.netns, "/usr/bin/python3", helper, "capture",
+                               c.ifname, marker, str(settle + 0.02 * count + 1.0)])
+        captures[c.letter] = p
+    for p in captures.values():
+        p.wait_for_line(r"^ready", 10)
+    sender.exec(["/usr/bin/python3", helper, "send", sender.ifname, src_mac, dst_mac, str(count), marker])
+    result = {}
+    for letter, p in captures.items():
+        line = p.wait_for_line(r'^\{"count"', 30)
+        result[letter] = json.loads(line)["count"]
+        p.stop()
+    return result
+
+
 def pop_option(argv, name, default):
     """Removes `name VALUE` from argv (test-specific options) and returns VALUE."""
     if name in argv:
@@ -473,11 +500,11 @@ def main(test_function, argv=None, needs=()):
             env.cleanup()
 
 
-def start_testpmd(env, name, vdevs, testpmd_args=(), eal_args=(), netns=None):
+def start_testpmd(env, name, vdevs, testpmd_args=(), eal_args=(), netns=None, lcores="0,1"):
     """Starts dpdk-testpmd non-interactively (stdin held open, else it exits at EOF) and
     waits until it forwards. `vdevs` are full --vdev strings."""
     require("dpdk-testpmd")
-    cmd = ["dpdk-testpmd", "--in-memory", "-m", str(DPDK_MEMORY_MB), "--no-pci", "-l", "0,1",
+    cmd = ["dpdk-testpmd", "--in-memory", "-m", str(DPDK_MEMORY_MB), "--no-pci", "-l", lcores,
            "--log-level", "*:notice", *eal_args]
     for v in vdevs:
         cmd += ["--vdev", v]
