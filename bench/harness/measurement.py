@@ -7,6 +7,7 @@ it, so the latency of a CLI call cancels out). The reported rate is the median w
 """
 
 import dataclasses
+import os
 import statistics
 import time
 
@@ -34,7 +35,9 @@ class Measurement:
     cycles_per_packet_tsc: float | None = None   # TSC Hz / median pps (one busy core)
     cycles_per_packet_own: float | None = None   # the contender's own busy-cycle counters
     own_cycles_source: str = ""          # which counters gave cycles_per_packet_own
-    load_before: float | None = None     # 1-minute load average just before the run
+    core_share: float | None = None      # forwarding thread's CPU time / wall time (1.0 = alone)
+    steal_share: float | None = None     # hypervisor steal on the forwarding core
+    mpps_alone_estimate: float | None = None  # mpps / core_share: an estimate, not a measurement
     command: str = ""                    # how the contender was started
     log: str = ""                        # where its output went
 
@@ -51,39 +54,124 @@ class Sample:
         self.time = (start + time.monotonic()) / 2
 
 
-def measure_windows(read_counter, windows, window_seconds):
-    """Reads the counter windows+1 times, window_seconds apart; returns per-window (pkts, s)."""
-    results = []
-    previous = Sample(read_counter)
-    for _ in range(windows):
-        time.sleep(window_seconds)
-        current = Sample(read_counter)
-        results.append((current.count - previous.count, current.time - previous.time))
-        previous = current
-    return results
+class CpuSnapshot:
+    """CPU time of a contender's threads and of the forwarding core, to detect sharing.
+
+    A poll-mode forwarding thread alone on its core uses 100% of it. On a shared machine
+    (compilers, other benchmarks, hypervisor steal) it gets less, and its rate drops: the
+    share is reported next to every rate so a low number can be told from a slow switch.
+    """
+
+    TICKS = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, pid, core):
+        self.pid = pid
+        self.core = core
+        self.time = time.monotonic()
+        self.threads = self._thread_ticks()
+        self.core_ticks = self._core_ticks()
+
+    def _thread_ticks(self):
+        ticks = {}
+        try:
+            tids = os.listdir(f"/proc/{self.pid}/task")
+        except OSError:
+            return ticks
+        for tid in tids:
+            try:
+                with open(f"/proc/{self.pid}/task/{tid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                ticks[tid] = int(fields[11]) + int(fields[12])  # utime + stime
+            except (OSError, IndexError, ValueError):
+                continue
+        return ticks
+
+    def _core_ticks(self):
+        try:
+            with open("/proc/stat") as f:
+                for line in f:
+                    if line.startswith(f"cpu{self.core} "):
+                        values = [int(v) for v in line.split()[1:]]
+                        return sum(values[:8]), values[7]  # total, steal
+        except OSError:
+            pass
+        return None
+
+    def since(self):
+        """(busiest thread's share of one core, steal share of the core) since the snapshot."""
+        elapsed = time.monotonic() - self.time
+        now = self._thread_ticks()
+        deltas = [now[t] - self.threads[t] for t in now if t in self.threads]
+        share = max(deltas) / (elapsed * self.TICKS) if deltas and elapsed > 0 else None
+        steal = None
+        core_now = self._core_ticks()
+        if core_now and self.core_ticks and core_now[0] > self.core_ticks[0]:
+            steal = (core_now[1] - self.core_ticks[1]) / (core_now[0] - self.core_ticks[0])
+        return share, steal
+
+
+def measure_window(read_counter, window_seconds):
+    """Reads the counter twice, window_seconds apart; returns (packets, seconds)."""
+    first = Sample(read_counter)
+    time.sleep(window_seconds)
+    second = Sample(read_counter)
+    return second.count - first.count, second.time - first.time
+
+
+@dataclasses.dataclass
+class WindowSet:
+    traffic: list = dataclasses.field(default_factory=list)  # (packets, seconds) per window
+    own_cycles: list = dataclasses.field(default_factory=list)
+    shares: list = dataclasses.field(default_factory=list)
+    steals: list = dataclasses.field(default_factory=list)
+
+
+def run_windows(ctx, pid, read_counter, open_window=None, close_window=None):
+    """ctx.windows measurement windows; close_window() may return the contender's own
+    cycles/packet for the window just ended (open_window() resets those counters)."""
+    ws = WindowSet()
+    for _ in range(ctx.windows):
+        if open_window:
+            open_window()
+        cpu = CpuSnapshot(pid, ctx.worker_lcore)
+        ws.traffic.append(measure_window(read_counter, ctx.window_seconds))
+        share, steal = cpu.since()
+        if share is not None:
+            ws.shares.append(share)
+        if steal is not None:
+            ws.steals.append(steal)
+        if close_window:
+            own = close_window()
+            if own is not None:
+                ws.own_cycles.append(own)
+    return ws
 
 
 def median(values):
     return statistics.median(values) if values else None
 
 
-def fill_rates(m, window_results, tsc_hz):
-    """Sets the rate fields of m from (packets, seconds) windows; marks m failed on no traffic."""
-    rates = [pkts / secs / 1e6 for pkts, secs in window_results if secs > 0]
+def fill(m, ws, tsc_hz, own_cycles_source):
+    """Sets m's rate, cycle and sharing fields; marks m failed when nothing was forwarded."""
+    rates = [pkts / secs / 1e6 for pkts, secs in ws.traffic if secs > 0]
     m.windows = [round(r, 3) for r in rates]
-    m.packets = sum(p for p, _ in window_results)
-    m.seconds = round(sum(s for _, s in window_results), 3)
+    m.packets = sum(p for p, _ in ws.traffic)
+    m.seconds = round(sum(s for _, s in ws.traffic), 3)
+    if ws.shares:
+        m.core_share = round(median(ws.shares), 3)
+    if ws.steals:
+        m.steal_share = round(median(ws.steals), 3)
     if not rates or m.packets <= 0:
         m.status = STATUS_FAILED
-        m.detail = "no packets reached the sink during the measurement window"
+        m.detail = "no packets reached the sink during the measurement windows"
         return
-    m.mpps = round(statistics.median(rates), 3)
+    m.mpps = round(median(rates), 3)
     m.mpps_min = round(min(rates), 3)
     m.mpps_max = round(max(rates), 3)
+    if m.core_share:
+        m.mpps_alone_estimate = round(m.mpps / m.core_share, 3)
     if tsc_hz:
         m.cycles_per_packet_tsc = round(tsc_hz / (m.mpps * 1e6), 1)
-
-
-def load_average():
-    with open("/proc/loadavg") as f:
-        return float(f.read().split()[0])
+    if ws.own_cycles:
+        m.cycles_per_packet_own = round(median(ws.own_cycles), 1)
+        m.own_cycles_source = own_cycles_source

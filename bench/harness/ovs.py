@@ -150,7 +150,6 @@ def run(scenario, capture, ctx):
         return m
     socket_mem = sizing.memory_mb_for(pool)
     ovs = PrivateOvs(ctx.private_dir(scenario, NAME), ctx.log_dir(scenario), ctx)
-    m.load_before = ms.load_average()
     try:
         ovs.start(socket_mem)
         m.command = (f"{OVS_DPDK_VSWITCHD} (private ovsdb in {ovs.dir}; dpdk-socket-mem="
@@ -179,21 +178,26 @@ def run(scenario, capture, ctx):
                 raise ProcessError(f"no tx pkts in ovs-ofctl dump-ports output: {out.strip()}")
             return int(found.group(1))
 
-        ctx.sleep(ctx.warmup)
-        results, own = [], []
-        for _ in range(ctx.windows):
-            ovs.appctl("dpif-netdev/pmd-stats-clear")
-            results += ms.measure_windows(sink_tx_packets, 1, ctx.window_seconds)
+        pool_info = ovs.appctl("netdev-dpdk/get-mempool-info", "in")
+        found = re.search(r"\bsize=(\d+)", pool_info)
+        actual_pool = int(found.group(1)) if found else None
+        if actual_pool is not None and actual_pool < sizing.mbufs_for(scenario.frames):
+            raise ProcessError(f"OVS made a {actual_pool}-mbuf pool, too small for "
+                               f"{scenario.frames} replayed frames (dpdk-socket-mem too low)")
+
+        def pmd_cycles_per_packet():
             stats = ovs.appctl("dpif-netdev/pmd-stats-show")
             found = re.search(r"avg processing cycles per packet: ([\d.]+)", stats)
-            if found:
-                own.append(float(found.group(1)))
-        ms.fill_rates(m, results, ctx.tsc_hz)
-        if m.status == ms.STATUS_OK and own:
-            m.cycles_per_packet_own = round(ms.median(own), 1)
-            m.own_cycles_source = ("OVS dpif-netdev/pmd-stats-show: avg processing cycles "
-                                   "per packet (median window)")
-        m.detail = f"mbuf pool {pool} (OVS halves from {sizing.OVS_MAX_MBUFS} until it fits)"
+            return float(found.group(1)) if found else None
+
+        ctx.sleep(ctx.warmup)
+        ws = ms.run_windows(ctx, ovs.vswitchd.proc.pid, sink_tx_packets,
+                            open_window=lambda: ovs.appctl("dpif-netdev/pmd-stats-clear"),
+                            close_window=pmd_cycles_per_packet)
+        ms.fill(m, ws, ctx.tsc_hz, "OVS dpif-netdev/pmd-stats-show: avg processing cycles "
+                "per packet (median window)")
+        m.detail = (f"OVS mbuf pool {actual_pool if actual_pool else 'unknown'} "
+                    f"(dpdk-socket-mem {socket_mem} MB)")
     except ProcessError as e:
         m.status = ms.STATUS_FAILED
         tail = ovs.log_tail()

@@ -52,7 +52,6 @@ def run(scenario, capture, ctx):
             "--vdev", f"net_pcap0,rx_pcap={capture},infinite_rx=1",
             "--vdev", "net_null0,no-rx=1",
             "--", "-i", "--forward-mode=io", "--nb-cores=1", f"--total-num-mbufs={mbufs}"]
-    m.load_before = ms.load_average()
     proc = ManagedProcess(NAME, argv, ctx.log_path(scenario, NAME), interactive=True)
     m.command, m.log = proc.command, proc.log_path
     try:
@@ -64,16 +63,11 @@ def run(scenario, capture, ctx):
         proc.wait_for_line(lambda l: "packet forwarding" in l and "ports=" in l, 30,
                            "forwarding to start")
         ctx.sleep(ctx.warmup)
-        results, own = [], []
-        for _ in range(ctx.windows):
-            session.clear_fwd_stats()
-            results += ms.measure_windows(session.sink_tx_packets, 1, ctx.window_seconds)
-            own.append(session.fwd_cycles_per_packet())
-        ms.fill_rates(m, results, ctx.tsc_hz)
-        if m.status == ms.STATUS_OK and own:
-            m.cycles_per_packet_own = round(ms.median(own), 1)
-            m.own_cycles_source = ("testpmd record-core-cycles: cycles in the forwarding "
-                                   "functions / forwarded packets (median window)")
+        ws = ms.run_windows(ctx, proc.proc.pid, session.sink_tx_packets,
+                            open_window=session.clear_fwd_stats,
+                            close_window=session.fwd_cycles_per_packet)
+        ms.fill(m, ws, ctx.tsc_hz, "testpmd record-core-cycles: cycles in the forwarding "
+                "functions / forwarded packets (median window)")
         proc.send("stop")
     except ProcessError as e:
         m.status, m.detail = ms.STATUS_FAILED, str(e)

@@ -93,7 +93,6 @@ def run(scenario, capture, ctx):
             "--memory", str(sizing.memory_mb_for(mbufs)), "--mbufs", str(mbufs),
             "--file-prefix", ctx.file_prefix(NAME), "--in-memory",
             "--socket", socket, "--state-dir", "none"]
-    m.load_before = ms.load_average()
     proc = ManagedProcess(NAME, argv, ctx.log_path(scenario, NAME))
     m.command, m.log = proc.command, proc.log_path
     vsctl = Vsctl(cli, socket)
@@ -102,23 +101,24 @@ def run(scenario, capture, ctx):
                            "'vswitchd: ready on unix:...'")
         vsctl("add-port", "in", "pcap", f"rx-pcap={capture}", "infinite-rx=1")
         vsctl("add-port", "out", "null", "no-rx=1")
-        ctx.sleep(ctx.warmup)
-        results, own = [], []
-        for _ in range(ctx.windows):
-            before = vsctl.worker_cycles()
-            results += ms.measure_windows(lambda: vsctl.port_tx_packets("out"), 1,
-                                          ctx.window_seconds)
-            after = vsctl.worker_cycles()
+        window_start = []
+
+        def open_window():
+            window_start[:] = [vsctl.worker_cycles()]
+
+        def close_window():
+            before, after = window_start[0], vsctl.worker_cycles()
             if before and after and after[1] > before[1]:
-                own.append((after[0] - before[0]) / (after[1] - before[1]))
-        ms.fill_rates(m, results, ctx.tsc_hz)
-        if m.status == ms.STATUS_OK:
-            if own:
-                m.cycles_per_packet_own = round(ms.median(own), 1)
-                m.own_cycles_source = ("vsctl worker-stats: delta busyCycles / delta rxPackets "
-                                       "(median window)")
-            else:
-                m.own_cycles_source = "vsctl worker-stats reported no busyCycles/rxPackets"
+                return (after[0] - before[0]) / (after[1] - before[1])
+            return None
+
+        ctx.sleep(ctx.warmup)
+        ws = ms.run_windows(ctx, proc.proc.pid, lambda: vsctl.port_tx_packets("out"),
+                            open_window=open_window, close_window=close_window)
+        ms.fill(m, ws, ctx.tsc_hz, "vsctl worker-stats: delta busyCycles / delta rxPackets "
+                "(median window)")
+        if m.status == ms.STATUS_OK and not ws.own_cycles:
+            m.own_cycles_source = "vsctl worker-stats reported no busyCycles/rxPackets"
     except ProcessError as e:
         m.status, m.detail = ms.STATUS_FAILED, str(e)
     finally:
