@@ -25,6 +25,7 @@ struct SwitchOptions {
   uint16_t tx_descriptors = 1024;
   uint32_t mac_table_size = 65536;     // FDB capacity (entries)
   uint32_t mac_aging_seconds = 300;    // learned entries idle longer than this are removed
+  uint32_t idle_sleep_us = 0;          // workers sleep this long when idle; 0 = pure polling
 };
 
 // One drop reason with its count, e.g. {"tx_ring_full", 12}.

@@ -1,0 +1,143 @@
+#include "flow/classifier.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "flow/flow_hash.h"
+
+namespace vswitch::flow {
+
+inline uint32_t Classifier::Subtable::Hash(const FlowKey& key) const {
+  return HashMaskedWords(key, mask_words, word_index, n_words);
+}
+
+inline uint32_t Classifier::Subtable::Find(const FlowKey& key, uint32_t hash) const {
+  const KeyWord* w = Words(key);
+  uint32_t i = hash & slot_mask;
+  while (true) {
+    const Slot s = slots[i];
+    if (s.entry == 0) return UINT32_MAX;
+    if (s.hash == hash) {
+      const uint64_t* stored = &keys[static_cast<size_t>(s.entry - 1) * n_words];
+      uint64_t diff = 0;
+      for (uint32_t k = 0; k < n_words; ++k) diff |= (w[word_index[k]] & mask_words[k]) ^ stored[k];
+      if (diff == 0) return s.entry - 1;
+    }
+    i = (i + 1) & slot_mask;
+  }
+}
+
+void Classifier::Build(std::span<const BuildEntry> input) {
+  subtables_.clear();
+  // Group by mask. Rule sets usually have few masks and long runs of one mask, so the last
+  // mask found is checked first before the hash map.
+  struct MaskHash {
+    size_t operator()(const FlowKey& k) const { return HashFlowKey(k); }
+  };
+  std::unordered_map<FlowKey, uint32_t, MaskHash> by_mask;
+  std::vector<std::vector<uint32_t>> members;  // subtable -> input indices
+  std::vector<const FlowKey*> masks;
+  uint32_t last = UINT32_MAX;
+  for (uint32_t i = 0; i < input.size(); ++i) {
+    const FlowKey& mask = input[i].match->mask;
+    if (last == UINT32_MAX || !(*masks[last] == mask)) {
+      auto [it, inserted] = by_mask.try_emplace(mask, static_cast<uint32_t>(masks.size()));
+      if (inserted) {
+        masks.push_back(&mask);
+        members.emplace_back();
+      }
+      last = it->second;
+    }
+    members[last].push_back(i);
+  }
+
+  subtables_.resize(masks.size());
+  for (size_t t = 0; t < masks.size(); ++t) {
+    Subtable& st = subtables_[t];
+    const KeyWord* mw = Words(*masks[t]);
+    for (uint32_t w = 0; w < kFlowKeyWords; ++w) {
+      if (mw[w] == 0) continue;
+      st.word_index[st.n_words] = static_cast<uint8_t>(w);
+      st.mask_words[st.n_words] = mw[w];
+      ++st.n_words;
+    }
+    const std::vector<uint32_t>& m = members[t];
+    uint32_t capacity = 4;
+    while (capacity < m.size() * 2) capacity <<= 1;
+    st.slot_mask = capacity - 1;
+    st.slots.assign(capacity, Slot{0, 0});
+    st.keys.reserve(m.size() * st.n_words);
+    st.entries.reserve(m.size());
+    for (uint32_t idx : m) {
+      const BuildEntry& e = input[idx];
+      const FlowKey& key = e.match->key;
+      uint32_t h = st.Hash(key);
+      uint32_t found = st.Find(key, h);
+      if (found != UINT32_MAX) {
+        // Same match: only the better rank can ever be returned.
+        if (e.rank > st.entries[found].rank) st.entries[found] = EntryInfo{e.rank, e.rule};
+      } else {
+        const KeyWord* kw = Words(key);
+        for (uint32_t k = 0; k < st.n_words; ++k) st.keys.push_back(kw[st.word_index[k]] & st.mask_words[k]);
+        st.entries.push_back(EntryInfo{e.rank, e.rule});
+        uint32_t i = h & st.slot_mask;
+        while (st.slots[i].entry != 0) i = (i + 1) & st.slot_mask;
+        st.slots[i] = Slot{h, static_cast<uint32_t>(st.entries.size())};
+      }
+      st.max_rank = std::max(st.max_rank, e.rank);
+    }
+  }
+  std::sort(subtables_.begin(), subtables_.end(),
+            [](const Subtable& a, const Subtable& b) { return a.max_rank > b.max_rank; });
+}
+
+size_t Classifier::entry_count() const {
+  size_t n = 0;
+  for (const auto& st : subtables_) n += st.entries.size();
+  return n;
+}
+
+uint32_t Classifier::Lookup(const FlowKey& key) const {
+  uint64_t best_rank = 0;
+  uint32_t best = kNoRule;
+  for (const Subtable& st : subtables_) {
+    if (st.max_rank <= best_rank) break;  // sorted: no later subtable can win
+    uint32_t e = st.Find(key, st.Hash(key));
+    if (e != UINT32_MAX && st.entries[e].rank > best_rank) {
+      best_rank = st.entries[e].rank;
+      best = st.entries[e].rule;
+    }
+  }
+  return best;
+}
+
+void Classifier::LookupBurst(const FlowKey* const keys[], uint32_t n, uint32_t out[]) const {
+  uint64_t best_rank[kMaxLookupBurst];
+  uint32_t hashes[kMaxLookupBurst];
+  for (uint32_t i = 0; i < n; ++i) {
+    best_rank[i] = 0;
+    out[i] = kNoRule;
+  }
+  for (const Subtable& st : subtables_) {
+    uint64_t active = 0;
+    for (uint32_t i = 0; i < n; ++i) active |= static_cast<uint64_t>(best_rank[i] < st.max_rank) << i;
+    if (active == 0) break;  // sorted: nobody can improve in this or any later subtable
+    // Pass 1: hash every key and prefetch its slot, so the cache misses of the burst overlap.
+    for (uint64_t a = active; a; a &= a - 1) {
+      uint32_t i = static_cast<uint32_t>(__builtin_ctzll(a));
+      hashes[i] = st.Hash(*keys[i]);
+      __builtin_prefetch(&st.slots[hashes[i] & st.slot_mask]);
+    }
+    // Pass 2: probe.
+    for (uint64_t a = active; a; a &= a - 1) {
+      uint32_t i = static_cast<uint32_t>(__builtin_ctzll(a));
+      uint32_t e = st.Find(*keys[i], hashes[i]);
+      if (e != UINT32_MAX && st.entries[e].rank > best_rank[i]) {
+        best_rank[i] = st.entries[e].rank;
+        out[i] = st.entries[e].rule;
+      }
+    }
+  }
+}
+
+}  // namespace vswitch::flow

@@ -1,0 +1,105 @@
+// Classifier: one flow table's wildcard lookup, by tuple-space search.
+//
+// THE ALGORITHM
+// Rules are grouped by their mask (the "tuple": which bits they look at). All rules with the
+// same mask live in one subtable: a hash table keyed by the masked header words. A lookup
+// masks the packet's key with each subtable's mask, hashes the words that mask touches, and
+// probes that subtable once; a hit is the best rule with exactly those masked values. The
+// answer is the best hit over the subtables.
+//
+// Why it is fast here:
+//  - A subtable stores the indices of the 64-bit key words its mask touches (OVS's
+//    "miniflow" idea in its simplest form): an in_port-only subtable hashes one word, a
+//    5-tuple one hashes four, not all fourteen.
+//  - Subtables are sorted by the best rank they hold (see "ties"). A lookup walks them in that
+//    order and stops at the first subtable whose best rank is below the best hit so far: a
+//    high-priority exact rule answers after one probe, and the common "few masks, priorities
+//    grouped by mask" rule set visits only the subtables that can still win (OVS classifier
+//    does the same with its priority-sorted pvector).
+//  - Within a subtable only the best rule of each distinct masked value is stored: rules with
+//    an identical match and lower priority can never win, so the probe result is final.
+//  - Open addressing with linear probing, load factor <= 1/2, one 8-byte slot per entry
+//    {hash, entry}: a probe usually touches one slot line and one key line. The batched
+//    lookup hashes the whole burst and prefetches every slot before it compares any, so the
+//    memory latencies of a burst overlap (the dpcls / rte_hash_lookup_bulk pattern).
+//  - The hash is CRC32-C over masked words (one instruction per word).
+//
+// CONTRACT
+//  - Immutable after Build(): any number of threads may call Lookup/LookupBurst concurrently
+//    with no locks; nothing is allocated, nothing virtual, nothing throws.
+//  - Lookup returns the entry index (the caller's rule index) of the matching rule with the
+//    greatest rank, or kNoRule.
+//  - Ties: rank = (priority + 1) << 32 | ~sequence, where the sequence number orders rules by
+//    when they were added (a modify keeps it). Among matching rules of equal priority the
+//    earliest added wins; ranks are unique, so the answer is deterministic and identical to a
+//    linear scan by (priority desc, sequence asc).
+//  - Cost: O(number of subtables visited) probes, each O(words in that mask).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "flow/flow_match.h"
+
+namespace vswitch::flow {
+
+inline constexpr uint32_t kNoRule = UINT32_MAX;
+// The largest burst LookupBurst handles in one call (a 64-bit activity mask).
+inline constexpr uint32_t kMaxLookupBurst = 64;
+
+// Rank of a rule: larger wins. See "Ties" above. `sequence` must be < UINT32_MAX.
+inline uint64_t RuleRank(uint16_t priority, uint32_t sequence) {
+  return (static_cast<uint64_t>(priority) + 1) << 32 | static_cast<uint32_t>(~sequence);
+}
+
+class Classifier {
+ public:
+  struct BuildEntry {
+    uint32_t rule;           // returned by lookups
+    uint64_t rank;           // RuleRank(...)
+    const FlowMatch* match;  // normalized (key == key & mask)
+  };
+
+  Classifier() = default;
+  Classifier(Classifier&&) = default;
+  Classifier& operator=(Classifier&&) = default;
+
+  // Builds the subtables from scratch. `entries` may be in any order.
+  void Build(std::span<const BuildEntry> entries);
+
+  uint32_t Lookup(const FlowKey& key) const;
+  // out[i] = Lookup(*keys[i]) for i < n; n <= kMaxLookupBurst.
+  void LookupBurst(const FlowKey* const keys[], uint32_t n, uint32_t out[]) const;
+
+  size_t subtable_count() const { return subtables_.size(); }
+  size_t entry_count() const;
+
+ private:
+  struct Slot {
+    uint32_t hash;
+    uint32_t entry;  // index + 1; 0 = empty
+  };
+  struct EntryInfo {
+    uint64_t rank;
+    uint32_t rule;
+  };
+  struct Subtable {
+    uint64_t max_rank = 0;
+    uint32_t n_words = 0;
+    uint32_t slot_mask = 0;
+    uint8_t word_index[kFlowKeyWords] = {};
+    uint64_t mask_words[kFlowKeyWords] = {};
+    std::vector<Slot> slots;
+    std::vector<uint64_t> keys;  // entry e's masked words at [e * n_words, (e + 1) * n_words)
+    std::vector<EntryInfo> entries;
+
+    uint32_t Hash(const FlowKey& key) const;
+    // Entry index matching `key` (hash precomputed), or UINT32_MAX.
+    uint32_t Find(const FlowKey& key, uint32_t hash) const;
+  };
+
+  std::vector<Subtable> subtables_;  // sorted by max_rank, best first
+};
+
+}  // namespace vswitch::flow

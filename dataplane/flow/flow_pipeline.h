@@ -1,0 +1,132 @@
+// FlowPipeline: an immutable snapshot of all flow tables, and the one pipeline walker.
+//
+// Built off the fast path from the flow table's rules (FlowTable::Commit), then read by any
+// number of workers without locks until it is replaced (the caller publishes it with RCU and
+// frees it after a grace period). Everything a lookup touches is in flat arrays: compiled rules
+// (24 bytes each), one action arena, one classifier per used table.
+//
+// THE WALK (OpenFlow multi-table semantics as ovs-ofctl users know them)
+//  1. Look the key up in table 0.
+//  2. A hit appends the rule to the result. Its actions are apply-actions: they take effect in
+//     order, and a later table matches on the packet as rewritten so far (set-field and
+//     register writes are applied to a private copy of the key). goto_table:N (always last,
+//     N greater than the current table) continues at table N with that key.
+//  3. A rule without goto_table ends the walk (fate kDone).
+//  4. A miss ends the walk with fate kTableMiss: the packet is dropped after the actions of the
+//     rules already matched (they were applied on the way). This is OpenFlow 1.3's default
+//     table-miss behaviour; install a priority=0 rule to choose otherwise.
+//  5. An EMPTY pipeline (no rules at all) behaves as a fresh switch: it holds one implicit
+//     rule, "table=0,priority=0,actions=NORMAL" (rule id kDefaultRuleId), like the default
+//     flow of a new OVS bridge. Once any rule is installed the implicit one is gone.
+// The longest chain of tables is bounded (kMaxPipelineDepth, checked at commit), so a walk
+// needs no runtime limit and its result is a fixed-size record the exact-match cache can hold.
+//
+// The same Walk() is used by the workers (through the exact-match cache) and by `vsctl trace`
+// (with a PipelineTrace to record each step), so a trace shows what the fast path does.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "flow/action.h"
+#include "flow/classifier.h"
+#include "flow/rule.h"
+
+namespace vswitch::flow {
+
+inline constexpr uint8_t kNoGoto = 0xff;
+
+// A rule as the fast path sees it (hot fields only; the full rule stays in the FlowTable).
+struct CompiledRule {
+  uint64_t rank;           // RuleRank(priority, sequence)
+  uint32_t id;             // counter slot
+  uint32_t actions_begin;  // into the pipeline's action arena
+  uint16_t actions_count;
+  uint16_t priority;
+  uint8_t table;
+  uint8_t goto_table;      // kNoGoto if the walk ends here
+  uint8_t rewrites_key;    // actions change fields a later table could match on
+  uint8_t pad = 0;
+};
+static_assert(sizeof(CompiledRule) == 24);
+
+enum class PipelineFate : uint8_t {
+  kDone,       // the last matched rule has no goto_table
+  kTableMiss,  // no rule matched in miss_table: drop (after the actions of earlier tables)
+};
+
+// The outcome of one walk: the rules matched, in table order. Plain data, 36 bytes; valid
+// only together with the FlowPipeline (generation) that produced it.
+struct PipelineResult {
+  uint8_t depth = 0;  // rules matched
+  PipelineFate fate = PipelineFate::kTableMiss;
+  uint8_t miss_table = 0;
+  uint8_t pad = 0;
+  uint32_t rules[kMaxPipelineDepth];  // indices into FlowPipeline::rule()
+};
+
+// One step of a traced walk: the table, the key it was looked up with, the rule hit (or
+// kNoRule for a miss).
+struct TraceStep {
+  uint8_t table;
+  uint32_t rule;
+  FlowKey key;
+};
+struct PipelineTrace {
+  std::vector<TraceStep> steps;
+};
+
+// A fresh generation number for a new snapshot: unique process-wide and increasing, never 0
+// (0 marks an empty cache entry).
+uint64_t NextPipelineGeneration();
+
+class FlowPipeline {
+ public:
+  // Compiles `rules` (any order). An empty span gives the fresh-switch pipeline (see above).
+  // Rules must be valid (FlowTable validates them); sequence numbers must be < UINT32_MAX.
+  static std::unique_ptr<FlowPipeline> Build(std::span<const InstalledRule> rules);
+
+  uint64_t generation() const { return generation_; }
+  size_t rule_count() const { return rules_.size(); }
+  const CompiledRule& rule(uint32_t index) const { return rules_[index]; }
+  ActionSpan actions(const CompiledRule& r) const { return ActionSpan{actions_.data() + r.actions_begin, r.actions_count}; }
+  // True if this is the implicit fresh-switch pipeline.
+  bool is_default() const { return is_default_; }
+
+  // Walks the tables for one key. `trace` (control path only) records every step.
+  void Walk(const FlowKey& key, PipelineResult* result, PipelineTrace* trace = nullptr) const;
+  // Walks n keys (n <= kMaxLookupBurst), with the table-0 lookups batched.
+  void WalkBurst(const FlowKey* const keys[], uint32_t n, PipelineResult results[]) const;
+
+  // Calls fn(const Action&) for every action of the matched rules, in order: the composed
+  // action list of the walk. goto_table and register writes are included (they are metadata
+  // a worker skips); an empty composition means drop.
+  template <typename Fn>
+  void ForEachAction(const PipelineResult& r, Fn&& fn) const {
+    for (uint32_t d = 0; d < r.depth; ++d) {
+      const CompiledRule& cr = rules_[r.rules[d]];
+      const Action* a = actions_.data() + cr.actions_begin;
+      for (uint32_t i = 0; i < cr.actions_count; ++i) fn(a[i]);
+    }
+  }
+  // The composed list as a vector (control path: trace, tests).
+  ActionList ComposeActions(const PipelineResult& r) const;
+
+  const Classifier* table(uint8_t t) const { return table_slot_[t] < 0 ? nullptr : &classifiers_[table_slot_[t]]; }
+
+ private:
+  FlowPipeline() = default;
+  void Continue(const FlowKey& key, uint32_t first, PipelineResult* r, PipelineTrace* trace) const;
+
+  uint64_t generation_ = 0;
+  bool is_default_ = false;
+  std::vector<CompiledRule> rules_;
+  std::vector<Action> actions_;
+  std::vector<Classifier> classifiers_;
+  std::array<int16_t, kMaxTables> table_slot_;  // table id -> classifiers_ index, -1 = empty
+};
+
+}  // namespace vswitch::flow

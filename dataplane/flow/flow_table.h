@@ -1,0 +1,121 @@
+// FlowTable: the control thread's authoritative set of rules in all tables, changed only by
+// transactional bundles of flow-mods, each producing a new immutable FlowPipeline snapshot.
+//
+// TRANSACTIONS
+// Commit(mods) applies a batch of flow-mods (add, modify, modify-strict, delete,
+// delete-strict, delete by cookie/mask) in order, as one transaction:
+//  1. every mod is validated on its own (ValidateRule: prerequisites, goto_table forward...);
+//  2. the mods are applied to the rule set, recording an undo log;
+//  3. whole-set checks run (the longest goto_table chain reachable from table 0 must be at
+//     most kMaxPipelineDepth; counter capacity);
+//  4. a new snapshot is compiled.
+// Any failure rolls back through the undo log and returns the index of the first bad mod and
+// the field at fault ("flow-mod 3 (add): actions: goto_table:0: must go to a table after 0");
+// the rule set and the current snapshot are then exactly as before. The undo log, instead of
+// a copy of the whole rule set, keeps a one-rule change on a million-rule table cheap to
+// apply; compiling the snapshot is the O(rules) part.
+//
+// OpenFlow semantics, as ovs-ofctl users expect:
+//  - add replaces a rule with the same table, priority and match (new counters);
+//  - modify (non-strict) replaces the actions of every rule its match covers, in its table or
+//    all tables, optionally filtered by cookie/mask; counters and age are kept; no match is
+//    not an error (and, like OVS, does not add);
+//  - modify-strict / delete-strict select by exact table, priority and match;
+//  - delete (non-strict) removes every rule its match covers (an empty match = all rules,
+//    optionally by cookie/mask: "delete by cookie").
+//
+// THREADING: one thread (the control thread) calls everything here. Workers only see
+// FlowPipeline snapshots, published by the caller (RCU), and RuleCounters.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "flow/flow_pipeline.h"
+#include "flow/match_fields.h"
+#include "flow/rule.h"
+#include "flow/rule_counters.h"
+
+namespace vswitch::flow {
+
+struct BundleError {
+  size_t index = 0;   // position of the first bad mod in the batch
+  std::string field;  // "actions", "table", "match", "priority", ...
+  std::string reason;
+};
+
+struct CommitTiming {
+  double validate_seconds = 0;
+  double apply_seconds = 0;
+  double build_seconds = 0;
+};
+
+class FlowTable {
+ public:
+  // `counters` (optional) is grown and reset as rule ids are allocated and recycled.
+  explicit FlowTable(RuleCounters* counters = nullptr);
+
+  // Applies all of `mods` or none (see above). `now_ns` stamps new rules (durations and
+  // timeouts are measured in the caller's clock). On success pipeline() is the new snapshot.
+  Status Commit(std::vector<FlowMod> mods, uint64_t now_ns, BundleError* error = nullptr);
+
+  // The snapshot compiled by the last successful commit (the fresh-switch pipeline before any).
+  const std::shared_ptr<const FlowPipeline>& pipeline() const { return pipeline_; }
+
+  size_t size() const { return rules_.size(); }
+  // Rules the filter selects, ordered by table, priority (high first), age (old first).
+  // Pointers stay valid until the next Commit.
+  std::vector<const InstalledRule*> Select(const FlowFilter& filter) const;
+  const InstalledRule* FindById(uint32_t id) const;
+
+  // Ids of deleted/replaced rules are retired with the generation of the snapshot that
+  // dropped them. Once every snapshot older than `oldest_live_generation` is gone (after the
+  // RCU grace period), their ids can be reused: this resets their counters and frees them.
+  void RecycleRetiredIds(uint64_t oldest_live_generation);
+
+  // Delete-strict mods for the rules whose hard timeout passed, or whose idle timeout passed
+  // since the later of creation and the last hit (counters' last_hit, same clock as now_ns).
+  std::vector<FlowMod> ExpiredRules(uint64_t now_ns, const RuleCounters* counters) const;
+
+  // `vsctl trace`: walks `key` through the current snapshot with the workers' own Walk() and
+  // renders every table visited, the rule matched, the composed actions and the fate.
+  std::string Trace(const FlowKey& key, const PortNamer& namer = nullptr) const;
+
+  const CommitTiming& last_commit_timing() const { return timing_; }
+
+ private:
+  class IdentityIndex;
+  struct Undo;
+
+  Status ApplyMod(size_t i, FlowMod& mod, std::vector<Undo>* undo, BundleError* error);
+  Status CheckDepth(const std::vector<FlowMod>& mods, BundleError* error) const;
+  void Rollback(std::vector<Undo>* undo);
+
+  // Primitives that keep the indexes and goto-edge counts in step.
+  void InsertRule(InstalledRule&& r);
+  InstalledRule RemoveAt(size_t index);
+  ActionList SetActions(size_t index, ActionList actions);
+  int FindIdentity(const Rule& r, uint32_t hash) const;
+  void CountGoto(const Rule& r, int delta);
+  uint32_t AllocateId();
+  void Renumber();
+
+  RuleCounters* counters_;
+  std::vector<InstalledRule> rules_;
+  std::vector<uint32_t> index_of_id_;  // id -> index in rules_, UINT32_MAX = none
+  std::unique_ptr<IdentityIndex> identity_;
+  std::vector<uint32_t> goto_edges_;   // [from * kMaxTables + to] = number of rules
+  uint32_t next_id_ = kDefaultRuleId + 1;
+  std::vector<uint32_t> free_ids_;
+  std::vector<std::pair<uint64_t, uint32_t>> retired_ids_;  // (generation, id)
+  std::vector<uint32_t> allocated_this_commit_;
+  std::vector<uint32_t> freed_this_commit_;
+  uint32_t next_sequence_ = 0;
+  std::shared_ptr<const FlowPipeline> pipeline_;
+  CommitTiming timing_;
+};
+
+}  // namespace vswitch::flow

@@ -1,0 +1,45 @@
+// DropReason: every reason the dataplane drops a packet, declared once with its counter name
+// (the VPP "error counter table" idea). Counters are kept per worker and per port and shown by
+// `vsctl port-stats`; adding a reason here is all it takes to get it counted and displayed.
+#pragma once
+
+#include <cstdint>
+
+namespace vswitch {
+
+#define VSWITCH_DROP_REASONS(X)                                                          \
+  X(kRuntFrame, "runt_frame", "shorter than an Ethernet header")                          \
+  X(kMalformedVlan, "malformed_vlan", "802.1Q tag truncated")                             \
+  X(kMalformedIpv4, "malformed_ipv4", "bad IPv4 version, header length or total length") \
+  X(kMalformedIpv6, "malformed_ipv6", "IPv6 header truncated or bad payload length")     \
+  X(kMalformedL4, "malformed_l4", "TCP/UDP/SCTP/ICMP header truncated")                   \
+  X(kMalformedArp, "malformed_arp", "ARP body truncated")                                 \
+  X(kAdminDown, "admin_down", "port is administratively down")                            \
+  X(kTxRingFull, "tx_ring_full", "output queue full")                                     \
+  X(kSamePort, "same_port", "destination is the ingress port")                            \
+  X(kNoOutput, "no_output", "no port to send to (flood on a one-port switch, or the output port is gone)")                                   \
+  X(kPolicy, "policy", "dropped by a flow rule")                                          \
+  X(kTableMiss, "table_miss", "no flow rule matched")
+
+enum class DropReason : uint8_t {
+#define VSWITCH_DROP_ENUM(id, name, help) id,
+  VSWITCH_DROP_REASONS(VSWITCH_DROP_ENUM)
+#undef VSWITCH_DROP_ENUM
+  kCount
+};
+
+inline constexpr int kNumDropReasons = static_cast<int>(DropReason::kCount);
+
+inline constexpr const char* kDropReasonNames[] = {
+#define VSWITCH_DROP_NAME(id, name, help) name,
+    VSWITCH_DROP_REASONS(VSWITCH_DROP_NAME)
+#undef VSWITCH_DROP_NAME
+};
+
+inline constexpr const char* kDropReasonHelp[] = {
+#define VSWITCH_DROP_HELP(id, name, help) help,
+    VSWITCH_DROP_REASONS(VSWITCH_DROP_HELP)
+#undef VSWITCH_DROP_HELP
+};
+
+}  // namespace vswitch

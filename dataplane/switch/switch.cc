@@ -1,0 +1,543 @@
+#include "switch/switch.h"
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+#include <rte_version.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <tuple>
+
+#include "common/mac_address.h"
+#include "l2/mac_table.h"
+#include "port/ethdev_port.h"
+#include "port/port_devargs.h"
+#include "worker/forwarding_state.h"
+#include "worker/worker.h"
+
+namespace vswitch {
+
+namespace {
+
+constexpr unsigned kLearnRingSize = 4096;
+constexpr auto kHousekeepingPeriod = std::chrono::milliseconds(1);
+std::atomic<unsigned> g_instance{0};
+
+struct PortTotals {
+  uint64_t rx_packets = 0, rx_bytes = 0, tx_packets = 0, tx_bytes = 0;
+  uint64_t drops[kNumDropReasons] = {};
+};
+
+}  // namespace
+
+struct PortEntry {
+  PortConfig config;
+  uint32_t port_no = 0;
+  bool admin_up = true;
+  std::unique_ptr<EthdevPort> dev;
+  PortTotals baseline;  // worker counters for this port number when the port was added
+};
+
+class SwitchImpl {
+ public:
+  SwitchOptions options;
+  unsigned instance = 0;
+  rte_mempool* pool = nullptr;
+  rte_rcu_qsbr* qsbr = nullptr;
+  std::unique_ptr<MacTable> macs;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::vector<rte_ring*> learn_rings;
+  std::atomic<const ForwardingState*> state{nullptr};
+  std::atomic<bool> stop_workers{false};
+  bool started = false;
+  uint64_t tsc_hz = 0;
+  uint64_t generation = 0;
+  unsigned device_counter = 0;
+
+  mutable std::mutex mu;  // the control lock: every API call and the housekeeping thread
+  std::map<std::string, std::unique_ptr<PortEntry>> ports;
+  uint64_t mac_learned_total = 0;
+  uint64_t mac_learn_rejected = 0;
+
+  std::thread housekeeping;
+  std::mutex hk_mu;
+  std::condition_variable hk_cv;
+  bool hk_stop = false;
+
+  ~SwitchImpl();
+  PortTotals SumCounters(uint32_t port_no) const;
+  void Publish();
+  uint32_t AllocatePortNumber() const;
+  PortEntry* FindPort(const std::string& name) const;
+  void FillPortInfo(const PortEntry& p, PortInfo* info) const;
+  void DrainLearnRings();
+  void HousekeepingLoop();
+};
+
+SwitchImpl::~SwitchImpl() {
+  const ForwardingState* st = state.exchange(nullptr);
+  delete st;
+  ports.clear();
+  macs.reset();
+  for (rte_ring* r : learn_rings) rte_ring_free(r);
+  if (qsbr) rte_free(qsbr);
+  if (pool) rte_mempool_free(pool);
+}
+
+PortTotals SwitchImpl::SumCounters(uint32_t port_no) const {
+  PortTotals t;
+  for (const auto& w : workers) {
+    const PortCounterBlock& c = w->port_counters(port_no);
+    t.rx_packets += CounterRead(c.rx_packets);
+    t.rx_bytes += CounterRead(c.rx_bytes);
+    t.tx_packets += CounterRead(c.tx_packets);
+    t.tx_bytes += CounterRead(c.tx_bytes);
+    for (int i = 0; i < kNumDropReasons; ++i) t.drops[i] += CounterRead(c.drops[i]);
+  }
+  return t;
+}
+
+uint32_t SwitchImpl::AllocatePortNumber() const {
+  std::vector<bool> used(kMaxPorts, false);
+  for (const auto& [name, p] : ports) used[p->port_no] = true;
+  for (uint32_t n = 1; n < kMaxPorts; ++n)
+    if (!used[n]) return n;
+  return 0;
+}
+
+PortEntry* SwitchImpl::FindPort(const std::string& name) const {
+  auto it = ports.find(name);
+  return it == ports.end() ? nullptr : it->second.get();
+}
+
+// Builds the next ForwardingState from the port map, publishes it, and frees the previous
+// one after an RCU grace period. Called with `mu` held.
+void SwitchImpl::Publish() {
+  auto* next = new ForwardingState();
+  next->generation = ++generation;
+  next->macs = macs.get();
+  next->rx_by_worker.resize(workers.size());
+  std::vector<const PortEntry*> by_number;
+  for (const auto& [name, p] : ports) by_number.push_back(p.get());
+  std::sort(by_number.begin(), by_number.end(), [](auto* a, auto* b) { return a->port_no < b->port_no; });
+  unsigned next_worker = 0;
+  for (const PortEntry* p : by_number) {
+    PortRuntime& r = next->ports[p->port_no];
+    r.present = true;
+    r.admin_up = p->admin_up;
+    r.dpdk_port = p->dev->port_id();
+    r.tx_queues = p->dev->tx_queues();
+    r.tx_shared = p->dev->tx_queues() < workers.size();
+    r.tx_locks = p->dev->tx_locks();
+    if (p->admin_up) next->flood_ports.push_back(p->port_no);
+    // Rx queues are dealt round-robin over workers, continuing across ports, so N single-queue
+    // ports spread over N workers.
+    for (uint16_t q = 0; q < p->dev->rx_queues(); ++q) {
+      next->rx_by_worker[next_worker].push_back({p->dev->port_id(), q, p->port_no});
+      next_worker = (next_worker + 1) % workers.size();
+    }
+  }
+  const ForwardingState* old = state.exchange(next, std::memory_order_acq_rel);
+  // Wait until every online worker has finished any iteration that may still use `old`.
+  rte_rcu_qsbr_synchronize(qsbr, RTE_QSBR_THRID_INVALID);
+  delete old;
+}
+
+void SwitchImpl::FillPortInfo(const PortEntry& p, PortInfo* info) const {
+  info->config = p.config;
+  info->config.admin_up = p.admin_up;
+  info->port_no = p.port_no;
+  info->dpdk_port_id = p.dev->port_id();
+  info->devargs = p.dev->devargs();
+  info->mac = p.dev->MacAddressString();
+  info->link_up = p.dev->LinkUp(&info->link_speed_mbps);
+  PortTotals now = SumCounters(p.port_no);
+  PortCounters& c = info->counters;
+  c.rx_packets = now.rx_packets - p.baseline.rx_packets;
+  c.rx_bytes = now.rx_bytes - p.baseline.rx_bytes;
+  c.tx_packets = now.tx_packets - p.baseline.tx_packets;
+  c.tx_bytes = now.tx_bytes - p.baseline.tx_bytes;
+  c.drops.clear();
+  for (int i = 0; i < kNumDropReasons; ++i) c.drops.push_back({kDropReasonNames[i], now.drops[i] - p.baseline.drops[i]});
+  DeviceCounters d = p.dev->ReadDeviceCounters();
+  c.drops.push_back({"rx_missed", d.rx_missed});
+  c.drops.push_back({"rx_nombuf", d.rx_nombuf});
+  c.drops.push_back({"rx_errors", d.rx_errors});
+  c.drops.push_back({"tx_errors", d.tx_errors});
+}
+
+void SwitchImpl::DrainLearnRings() {
+  LearnEvent events[64];
+  const uint64_t now = rte_rdtsc();
+  for (rte_ring* ring : learn_rings) {
+    unsigned n;
+    while ((n = rte_ring_sc_dequeue_burst_elem(ring, events, sizeof(LearnEvent), 64, nullptr)) > 0) {
+      for (unsigned i = 0; i < n; ++i) {
+        uint32_t port_no = events[i].port_no;
+        const PortEntry* port = nullptr;
+        for (const auto& [name, p] : ports)
+          if (p->port_no == port_no) port = p.get();
+        if (port == nullptr) continue;  // the port went away after the packet arrived
+        LearnResult r = macs->Learn(events[i].key, port_no, now, port->config.mac_learning_limit);
+        if (r == LearnResult::kLearned || r == LearnResult::kMoved) ++mac_learned_total;
+        if (r == LearnResult::kPortLimit || r == LearnResult::kTableFull) ++mac_learn_rejected;
+      }
+    }
+  }
+}
+
+void SwitchImpl::HousekeepingLoop() {
+  uint64_t last_age = rte_rdtsc();
+  std::unique_lock<std::mutex> hk(hk_mu);
+  while (!hk_stop) {
+    hk_cv.wait_for(hk, kHousekeepingPeriod);
+    if (hk_stop) break;
+    std::lock_guard<std::mutex> lock(mu);
+    DrainLearnRings();
+    uint64_t now = rte_rdtsc();
+    if (now - last_age > tsc_hz) {
+      macs->Age(now, static_cast<uint64_t>(options.mac_aging_seconds) * tsc_hz);
+      last_age = now;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+
+Switch::Switch(std::unique_ptr<SwitchImpl> impl) : impl_(std::move(impl)) {}
+
+Switch::~Switch() { Stop(); }
+
+std::unique_ptr<Switch> Switch::Create(const SwitchOptions& options, Status* status) {
+  auto impl = std::make_unique<SwitchImpl>();
+  impl->options = options;
+  impl->instance = g_instance.fetch_add(1);
+  impl->tsc_hz = rte_get_tsc_hz();
+  unsigned n_workers = rte_lcore_count() - 1;
+  if (n_workers == 0) {
+    *status = Status::InvalidArgument("no worker lcore: give the EAL at least two lcores (the main one runs control)");
+    return nullptr;
+  }
+  if (n_workers > kMaxWorkers) {
+    *status = Status::InvalidArgument("at most " + std::to_string(kMaxWorkers) + " workers are supported");
+    return nullptr;
+  }
+  if (options.mbufs_per_socket < 1024) {
+    *status = Status::InvalidArgument("mbufs: at least 1024 are needed, got " + std::to_string(options.mbufs_per_socket));
+    return nullptr;
+  }
+  std::string tag = std::to_string(impl->instance);
+  impl->pool = rte_pktmbuf_pool_create(("vs_mbuf" + tag).c_str(), options.mbufs_per_socket, 256, 0,
+                                       RTE_MBUF_DEFAULT_BUF_SIZE, static_cast<int>(rte_socket_id()));
+  if (impl->pool == nullptr) {
+    *status = Status::ResourceExhausted("cannot allocate " + std::to_string(options.mbufs_per_socket) +
+                                        " packet buffers: " + rte_strerror(rte_errno) + " (raise --memory or lower --mbufs)");
+    return nullptr;
+  }
+  size_t qsbr_size = rte_rcu_qsbr_get_memsize(n_workers);
+  impl->qsbr = static_cast<rte_rcu_qsbr*>(rte_zmalloc("vs_qsbr", qsbr_size, RTE_CACHE_LINE_SIZE));
+  if (impl->qsbr == nullptr || rte_rcu_qsbr_init(impl->qsbr, n_workers) != 0) {
+    *status = Status::ResourceExhausted("cannot allocate the RCU state");
+    return nullptr;
+  }
+  if (Status s = MacTable::Create(options.mac_table_size, impl->qsbr, ("vs_fdb" + tag).c_str(), &impl->macs); !s.ok()) {
+    *status = s;
+    return nullptr;
+  }
+  unsigned index = 0;
+  unsigned lcore;
+  RTE_LCORE_FOREACH_WORKER(lcore) {
+    rte_ring* ring = rte_ring_create_elem(("vs_learn" + tag + "_" + std::to_string(index)).c_str(), sizeof(LearnEvent),
+                                          kLearnRingSize, static_cast<int>(rte_socket_id()), RING_F_SP_ENQ | RING_F_SC_DEQ);
+    if (ring == nullptr) {
+      *status = Status::ResourceExhausted("cannot create the learning ring");
+      return nullptr;
+    }
+    impl->learn_rings.push_back(ring);
+    WorkerConfig wc;
+    wc.index = index;
+    wc.lcore = lcore;
+    wc.qsbr = impl->qsbr;
+    wc.state = &impl->state;
+    wc.stop = &impl->stop_workers;
+    wc.learn_ring = ring;
+    wc.tsc_hz = impl->tsc_hz;
+    wc.idle_sleep_us = options.idle_sleep_us;
+    impl->workers.push_back(std::make_unique<Worker>(wc));
+    ++index;
+  }
+  {
+    std::lock_guard<std::mutex> lock(impl->mu);
+    impl->Publish();
+  }
+  *status = Status::Ok();
+  return std::unique_ptr<Switch>(new Switch(std::move(impl)));
+}
+
+namespace {
+int WorkerMain(void* arg) {
+  static_cast<Worker*>(arg)->Run();
+  return 0;
+}
+}  // namespace
+
+Status Switch::Start() {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (s.started) return Status::Ok();
+  s.stop_workers.store(false);
+  for (auto& w : s.workers) {
+    int rc = rte_eal_remote_launch(WorkerMain, w.get(), w->config().lcore);
+    if (rc != 0) {
+      s.stop_workers.store(true);
+      rte_eal_mp_wait_lcore();
+      return Status::Unavailable("cannot launch worker on lcore " + std::to_string(w->config().lcore) + ": it is busy");
+    }
+  }
+  {
+    std::lock_guard<std::mutex> hk(s.hk_mu);
+    s.hk_stop = false;
+  }
+  s.housekeeping = std::thread([&s] { s.HousekeepingLoop(); });
+  s.started = true;
+  return Status::Ok();
+}
+
+void Switch::Stop() {
+  SwitchImpl& s = *impl_;
+  {
+    std::lock_guard<std::mutex> hk(s.hk_mu);
+    s.hk_stop = true;
+  }
+  s.hk_cv.notify_all();
+  if (s.housekeeping.joinable()) s.housekeeping.join();
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (s.started) {
+    s.stop_workers.store(true);
+    rte_eal_mp_wait_lcore();
+    s.started = false;
+  }
+  if (!s.ports.empty()) {
+    s.ports.clear();  // closes every device
+    s.Publish();
+  }
+}
+
+Status Switch::AddPort(const PortConfig& config, PortInfo* info) {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  const std::string ctx = "port '" + config.name + "'";
+  if (Status st = ValidatePortName(config.name); !st.ok()) return st;
+  if (s.FindPort(config.name) != nullptr) return Status::AlreadyExists(ctx + " already exists");
+  if (!config.mac.empty() && !MacAddress::Parse(config.mac))
+    return Status::InvalidArgument(ctx + ": mac '" + config.mac + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+  if (config.mtu != 0 && (config.mtu < 68 || config.mtu > 9600))
+    return Status::InvalidArgument(ctx + ": mtu must be 68-9600, got " + std::to_string(config.mtu));
+  if (config.rx_queues < 1 || config.rx_queues > 64)
+    return Status::InvalidArgument(ctx + ": rx queues must be 1-64, got " + std::to_string(config.rx_queues));
+  for (const auto& [name, p] : s.ports) {
+    // Two ports on one kernel interface or socket would steal each other's packets.
+    for (const char* key : {"iface", "path", "socket", "rx-pcap", "addr"}) {
+      auto a = config.options.find(key);
+      auto b = p->config.options.find(key);
+      if (a != config.options.end() && b != p->config.options.end() && a->second == b->second && config.type == p->config.type)
+        return Status::AlreadyExists(ctx + ": " + key + "=" + a->second + " is already used by port '" + name + "'");
+    }
+  }
+  uint32_t port_no = s.AllocatePortNumber();
+  if (port_no == 0) return Status::ResourceExhausted(ctx + ": the switch already has the maximum of " + std::to_string(kMaxPorts - 1) + " ports");
+  PortDevargs devargs;
+  if (Status st = BuildPortDevargs(config, std::to_string(s.instance) + "_" + std::to_string(++s.device_counter), &devargs); !st.ok()) return st;
+
+  EthdevPortOptions eo;
+  eo.rx_queues = config.rx_queues;
+  eo.tx_queues = static_cast<uint16_t>(s.workers.size());
+  eo.rx_descriptors = s.options.rx_descriptors;
+  eo.tx_descriptors = s.options.tx_descriptors;
+  eo.mtu = config.mtu;
+  eo.mac = config.mac;
+  auto entry = std::make_unique<PortEntry>();
+  if (Status st = EthdevPort::Open(devargs, eo, s.pool, &entry->dev); !st.ok()) return st.WithContext(ctx);
+  entry->config = config;
+  entry->port_no = port_no;
+  entry->admin_up = config.admin_up;
+  entry->baseline = s.SumCounters(port_no);
+  PortEntry* raw = entry.get();
+  s.ports.emplace(config.name, std::move(entry));
+  s.Publish();
+  if (info) s.FillPortInfo(*raw, info);
+  return Status::Ok();
+}
+
+Status Switch::DeletePort(const std::string& name) {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  auto it = s.ports.find(name);
+  if (it == s.ports.end()) return Status::NotFound("port '" + name + "' does not exist");
+  std::unique_ptr<PortEntry> victim = std::move(it->second);
+  s.ports.erase(it);
+  s.Publish();  // after this no worker polls or sends to the device
+  s.macs->FlushPort(victim->port_no, /*include_static=*/true);
+  victim.reset();  // stops, closes and detaches the device
+  return Status::Ok();
+}
+
+Status Switch::SetPortAdmin(const std::string& name, bool up) {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  PortEntry* p = s.FindPort(name);
+  if (p == nullptr) return Status::NotFound("port '" + name + "' does not exist");
+  if (p->admin_up == up) return Status::Ok();
+  p->admin_up = up;
+  p->config.admin_up = up;
+  s.Publish();
+  return Status::Ok();
+}
+
+Status Switch::GetPort(const std::string& name, PortInfo* info) const {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  PortEntry* p = s.FindPort(name);
+  if (p == nullptr) return Status::NotFound("port '" + name + "' does not exist");
+  s.FillPortInfo(*p, info);
+  return Status::Ok();
+}
+
+std::vector<PortInfo> Switch::ListPorts() const {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  std::vector<PortInfo> out;
+  for (const auto& [name, p] : s.ports) {
+    out.emplace_back();
+    s.FillPortInfo(*p, &out.back());
+  }
+  std::sort(out.begin(), out.end(), [](const PortInfo& a, const PortInfo& b) { return a.port_no < b.port_no; });
+  return out;
+}
+
+namespace {
+Status ParseMacKey(uint16_t vlan, const std::string& mac_text, MacKey* key) {
+  if (vlan > 4095) return Status::InvalidArgument("vlan must be 0-4095, got " + std::to_string(vlan));
+  auto mac = MacAddress::Parse(mac_text);
+  if (!mac) return Status::InvalidArgument("mac '" + mac_text + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+  if (mac->IsMulticast()) return Status::InvalidArgument("mac " + mac_text + " is a multicast/broadcast address");
+  key->vlan = vlan;
+  std::copy(mac->bytes.begin(), mac->bytes.end(), key->mac);
+  return Status::Ok();
+}
+}  // namespace
+
+Status Switch::AddStaticMac(uint16_t vlan, const std::string& mac, const std::string& port) {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  MacKey key;
+  if (Status st = ParseMacKey(vlan, mac, &key); !st.ok()) return st;
+  PortEntry* p = s.FindPort(port);
+  if (p == nullptr) return Status::NotFound("port '" + port + "' does not exist");
+  return s.macs->AddStatic(key, p->port_no);
+}
+
+Status Switch::DeleteMac(uint16_t vlan, const std::string& mac) {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  MacKey key;
+  if (Status st = ParseMacKey(vlan, mac, &key); !st.ok()) return st;
+  if (!s.macs->Delete(key)) return Status::NotFound("no FDB entry for " + mac + " on VLAN " + std::to_string(vlan));
+  return Status::Ok();
+}
+
+Status Switch::FlushMacs(const std::string& port) {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  uint32_t port_no = 0;
+  if (!port.empty()) {
+    PortEntry* p = s.FindPort(port);
+    if (p == nullptr) return Status::NotFound("port '" + port + "' does not exist");
+    port_no = p->port_no;
+  }
+  s.macs->FlushPort(port_no, /*include_static=*/false);
+  return Status::Ok();
+}
+
+std::vector<MacEntry> Switch::ListMacs() const {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  std::vector<std::string> names(kMaxPorts);
+  for (const auto& [name, p] : s.ports) names[p->port_no] = name;
+  const uint64_t now = rte_rdtsc();
+  std::vector<MacEntry> out;
+  for (const MacTableEntryView& v : s.macs->Snapshot()) {
+    if (v.port_no == MacTable::kNoPort || v.port_no >= kMaxPorts) continue;
+    MacEntry e;
+    e.vlan = v.key.vlan;
+    MacAddress mac;
+    std::copy(v.key.mac, v.key.mac + 6, mac.bytes.begin());
+    e.mac = mac.ToString();
+    e.port = names[v.port_no];
+    e.is_static = v.is_static;
+    e.age_seconds = v.is_static || now < v.last_seen_tsc ? 0 : static_cast<uint32_t>((now - v.last_seen_tsc) / s.tsc_hz);
+    out.push_back(e);
+  }
+  std::sort(out.begin(), out.end(), [](const MacEntry& a, const MacEntry& b) {
+    return std::tie(a.port, a.vlan, a.mac) < std::tie(b.port, b.vlan, b.mac);
+  });
+  return out;
+}
+
+std::vector<WorkerStats> Switch::GetWorkerStats() const {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  std::vector<WorkerStats> out;
+  const ForwardingState* st = s.state.load();
+  for (const auto& w : s.workers) {
+    WorkerStats ws;
+    const WorkerCounters& c = w->counters();
+    ws.worker_index = w->config().index;
+    ws.lcore = w->config().lcore;
+    ws.busy_cycles = CounterRead(c.busy_cycles);
+    ws.idle_cycles = CounterRead(c.idle_cycles);
+    ws.rx_packets = CounterRead(c.rx_packets);
+    ws.tx_packets = CounterRead(c.tx_packets);
+    ws.iterations = CounterRead(c.iterations);
+    ws.cycles_per_packet = ws.rx_packets ? static_cast<double>(ws.busy_cycles) / ws.rx_packets : 0;
+    if (st != nullptr && ws.worker_index < st->rx_by_worker.size()) {
+      for (const RxAssignment& rx : st->rx_by_worker[ws.worker_index]) {
+        std::string name = "?";
+        for (const auto& [n, p] : s.ports)
+          if (p->port_no == rx.port_no) name = n;
+        ws.rx_queues.push_back(name + ":" + std::to_string(rx.queue));
+      }
+    }
+    out.push_back(ws);
+  }
+  return out;
+}
+
+SwitchStats Switch::GetStats() const {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  SwitchStats st;
+  st.tsc_hz = s.tsc_hz;
+  st.mac_entries = s.macs->size();
+  st.mac_learned_total = s.mac_learned_total;
+  st.mac_learn_dropped = s.mac_learn_rejected;
+  for (const auto& w : s.workers) st.mac_learn_dropped += CounterRead(w->counters().learn_events_dropped);
+  return st;
+}
+
+unsigned Switch::worker_count() const { return static_cast<unsigned>(impl_->workers.size()); }
+
+std::string VersionString() { return std::string("0.1.0 (") + rte_version() + ")"; }
+
+}  // namespace vswitch
