@@ -114,6 +114,7 @@ class FlowTable {
   std::vector<uint32_t> allocated_this_commit_;
   std::vector<uint32_t> freed_this_commit_;
   uint32_t next_sequence_ = 0;
+  uint64_t created_ns_ = 0;  // the commit's timestamp while it applies
   std::shared_ptr<const FlowPipeline> pipeline_;
   CommitTiming timing_;
 };

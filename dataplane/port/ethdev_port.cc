@@ -15,12 +15,13 @@ namespace {
 
 std::string Errno(int rc) { return rte_strerror(rc < 0 ? -rc : rc); }
 
-// Detaches a device found by name (used on failure paths and close).
+// Closes the ethdev and hot-unplugs its rte_device so the device name can be reused. The
+// device pointer is read first: closing releases the port id.
 void RemoveDevice(uint16_t port_id) {
+  struct rte_eth_dev_info info = {};
+  rte_device* device = rte_eth_dev_info_get(port_id, &info) == 0 ? info.device : nullptr;
   rte_eth_dev_close(port_id);
-  // Closing an ethdev does not free its rte_device; hot-unplug it so the name can be reused.
-  struct rte_eth_dev_info info;
-  if (rte_eth_dev_info_get(port_id, &info) == 0 && info.device != nullptr) rte_dev_remove(info.device);
+  if (device != nullptr) rte_dev_remove(device);
 }
 
 }  // namespace
