@@ -28,7 +28,7 @@ BUILD_PACKAGES=(
 TEST_PACKAGES=(
   iproute2 ethtool iputils-ping tcpdump netcat-openbsd procps kmod coreutils
   python3 python3-scapy
-  qemu-system-x86 busybox-static xz-utils cpio
+  qemu-system-x86 busybox-static xz-utils zstd cpio
 )
 HUGEPAGES="${VSWITCH_HUGEPAGES:-1024}"
 
@@ -56,6 +56,12 @@ install_packages() {
   done
   if [[ ${#missing[@]} -eq 0 ]]; then
     step "packages: all ${#wanted[@]} already installed, apt-get skipped"
+    # tests/vm fetches the Debian kernel with apt-get download, which needs package lists
+    # (a fresh container image ships without them).
+    if ! compgen -G "/var/lib/apt/lists/*_Packages*" >/dev/null; then
+      info "apt has no package lists yet: running apt-get update (tests/vm downloads a kernel)"
+      DEBIAN_FRONTEND=noninteractive apt-get update -q
+    fi
     return
   fi
   step "packages: installing ${#missing[@]} missing: ${missing[*]}"
