@@ -91,7 +91,9 @@ def run(scenario, capture, ctx):
     mbufs = sizing.mbufs_for(scenario.frames)
     argv = [daemon, "--workers", "1", "--lcores", f"{ctx.main_lcore},{ctx.worker_lcore}",
             "--memory", str(sizing.memory_mb_for(mbufs)), "--mbufs", str(mbufs),
-            "--file-prefix", ctx.file_prefix(NAME), "--in-memory",
+            # --in-memory keeps no DPDK runtime files, so it cannot collide with any other
+            # process (vswitchd refuses --file-prefix together with it).
+            "--in-memory",
             "--socket", socket, "--state-dir", "none"]
     proc = ManagedProcess(NAME, argv, ctx.log_path(scenario, NAME))
     m.command, m.log = proc.command, proc.log_path
