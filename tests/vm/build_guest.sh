@@ -60,13 +60,24 @@ kernel_package=$(apt-cache depends linux-image-amd64 2> /dev/null |
     awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9].*-amd64$/ { print $2; exit }')
 [[ -n "$kernel_package" ]] || die "cannot resolve linux-image-amd64 to a kernel package (apt-get update?)"
 kernel_deb=$(download "$kernel_package")
-busybox_deb=$(download busybox-static)
+# The userland: busybox-static's /bin/busybox when that package is installed (setup.sh
+# installs it), else the package itself, downloaded like the kernel.
+busybox_deb=""
+if [[ "$(dpkg-query -W -f='${Status}' busybox-static 2> /dev/null)" == "install ok installed" ]]; then
+    busybox_bin=/bin/busybox
+else
+    busybox_deb=$(download busybox-static)
+fi
 
 work="$cache/work"
 rm -rf "$work"
 mkdir -p "$work/kernel" "$work/busybox" "$work/root/bin" "$work/root/lib/modules"
 dpkg-deb -x "$kernel_deb" "$work/kernel"
-dpkg-deb -x "$busybox_deb" "$work/busybox"
+if [[ -n "$busybox_deb" ]]; then
+    dpkg-deb -x "$busybox_deb" "$work/busybox"
+    busybox_bin="$work/busybox/bin/busybox"
+fi
+[[ -x "$busybox_bin" ]] || die "no busybox binary at $busybox_bin"
 
 vmlinuz=$(ls "$work"/kernel/boot/vmlinuz-* | head -n 1)
 [[ -f "$vmlinuz" ]] || die "no vmlinuz in $kernel_deb"
@@ -92,7 +103,7 @@ for module in "${modules[@]}"; do
     echo "$module" >> "$work/root/lib/modules/load-order"
 done
 
-cp "$work/busybox/bin/busybox" "$work/root/bin/busybox"
+cp "$busybox_bin" "$work/root/bin/busybox"
 chmod 755 "$work/root/bin/busybox"
 cp "$here/guest_init.sh" "$work/root/init"
 chmod 755 "$work/root/init"
