@@ -99,6 +99,9 @@ make_container() {  # NAMESPACE HOST_IF IP MAC
   ip netns exec "$ns" ip link set eth0 up
   # Finished checksums on TCP segments that leave the container (a VM peer would drop them).
   ip netns exec "$ns" ethtool -K eth0 tx off >/dev/null 2>&1 || true
+  # The host end is a switch port, not a host interface: without IPv6 the host kernel sends
+  # nothing of its own on it (router solicitations, MLD) that the switch would forward.
+  sysctl -qw "net.ipv6.conf.${host_if}.disable_ipv6=1" 2>/dev/null || true
   ip link set "$host_if" up
   info "container $ns: eth0 $ip_addr ($mac), plugged in through host interface $host_if"
 }

@@ -7,7 +7,8 @@ testpmd's own counters are all checked (link state alone proves nothing over vho
 
 Roles (--mode is the vswitchd port's mode):
   server  vswitchd listens on the socket; testpmd's virtio-user connects (server=0)
-  client  testpmd's virtio-user listens (server=1); vswitchd connects, and reconnects
+  client  testpmd's virtio-user listens (server=1); vswitchd connects, and reconnects when
+          the app is restarted
 
 Usage: test_vhost_user.py --bin-dir DIR --mode server|client
 """
@@ -24,10 +25,13 @@ APP_IP = "10.14.0.99"  # any address: icmpecho answers ARP for every IP
 def start_app(env, sock, server):
     # --single-file-segments: otherwise virtio-user fails with "Too many memory regions".
     # The app's main lcore is 1 so its forwarding lcore 0 is not the core vswitchd's worker uses.
+    # A virtio-user server blocks in device init until the vhost side connects, so in that role
+    # the app is "started" once it listens.
     return vsenv.start_testpmd(
         env, "testpmd-virtio-user",
         [f"net_virtio_user0,path={sock},server={1 if server else 0},queues=1"],
-        ["--forward-mode=icmpecho"], eal_args=["--single-file-segments"], lcores="1,0")
+        ["--forward-mode=icmpecho"], eal_args=["--single-file-segments"], lcores="1,0",
+        wait_for=r"waiting for client connection" if server else r"Press enter to exit")
 
 
 def make_test(mode):
@@ -43,6 +47,7 @@ def make_test(mode):
         else:
             app = start_app(env, sock, server=True)
             env.add_port("vm1", "vhost-user", f"path={sock}", "mode=client")
+            app.wait_for_line(r"Press enter to exit", 30)
 
         a.ping_until_reachable(APP_IP, timeout=30)
         before = env.stable_port_counters()
@@ -75,6 +80,18 @@ def make_test(mode):
               f"testpmd received {app_rx}, vswitchd sent {total_vm1['tx_packets']} on vm1")
         check(app_tx == total_vm1["rx_packets"],
               f"testpmd sent {app_tx}, vswitchd received {total_vm1['rx_packets']} on vm1")
+
+        if mode == "client":
+            # The VM side goes away and comes back (a restarted guest): the client-mode port
+            # reconnects by itself and traffic flows again, with no vsctl call.
+            app = start_app(env, sock, server=True)
+            app.wait_for_line(r"Press enter to exit", 30)
+            log("a new virtio-user server started; vswitchd reconnected")
+            a.ping_until_reachable(APP_IP, timeout=30)
+            got, out = a.ping(APP_IP, count=10)
+            check(got == 10, f"after the app restarted: {got}/10 replies\n{out}")
+            stats = vsenv.stop_testpmd(app)
+            check(stats.get(0, {}).get("rx", 0) >= 10, f"restarted app counted {stats}")
 
         env.vsctl("del-port", "vm1")
         ports = [p["name"] for p in env.vsctl_json("list-ports").get("ports", [])]

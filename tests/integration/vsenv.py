@@ -286,9 +286,15 @@ class Env:
                   f"{path} is missing: build the project first (cmake --build <builddir>)")
 
     def vswitchd_args(self, socket_path, extra=()):
-        return [self.vswitchd_bin, "--in-memory", "--memory", str(DPDK_MEMORY_MB),
-                "--workers", "1", "--socket", socket_path, "--state-dir", "none",
-                "--idle-sleep-us", "10", "--mbufs", "16384", *extra]
+        """vswitchd's command line for tests; an option in `extra` replaces the default one."""
+        defaults = [("--in-memory", None), ("--memory", str(DPDK_MEMORY_MB)), ("--workers", "1"),
+                    ("--socket", socket_path), ("--state-dir", "none"), ("--idle-sleep-us", "10"),
+                    ("--mbufs", "16384")]
+        cmd = [self.vswitchd_bin]
+        for option, value in defaults:
+            if option not in extra:
+                cmd += [option] if value is None else [option, value]
+        return cmd + list(extra)
 
     def start_vswitchd(self, extra=(), socket_path=None, name="vswitchd", ready_timeout=60):
         """Starts vswitchd and waits for its ready line; the first one becomes the default."""
@@ -500,9 +506,11 @@ def main(test_function, argv=None, needs=()):
             env.cleanup()
 
 
-def start_testpmd(env, name, vdevs, testpmd_args=(), eal_args=(), netns=None, lcores="0,1"):
+def start_testpmd(env, name, vdevs, testpmd_args=(), eal_args=(), netns=None, lcores="0,1",
+                  wait_for=r"Press enter to exit"):
     """Starts dpdk-testpmd non-interactively (stdin held open, else it exits at EOF) and
-    waits until it forwards. `vdevs` are full --vdev strings."""
+    waits for the output line `wait_for` (by default: forwarding has started).
+    `vdevs` are full --vdev strings."""
     require("dpdk-testpmd")
     cmd = ["dpdk-testpmd", "--in-memory", "-m", str(DPDK_MEMORY_MB), "--no-pci", "-l", lcores,
            "--log-level", "*:notice", *eal_args]
@@ -512,8 +520,8 @@ def start_testpmd(env, name, vdevs, testpmd_args=(), eal_args=(), netns=None, lc
     if netns:
         cmd = ["ip", "netns", "exec", netns, *cmd]
     p = env.start_process(name, ["stdbuf", "-oL", *cmd])
-    p.wait_for_line(r"Press enter to exit", 60)
-    log(f"{name} pid {p.pid} forwarding")
+    p.wait_for_line(wait_for, 60)
+    log(f"{name} pid {p.pid} started")
     return p
 
 

@@ -257,10 +257,12 @@ class VswitchdSwitch:
                 raise Failure("vsctl port-stats %s returned no such port: %s" % (guest["name"], reply))
             raw = ports[0].get("counters", {})
             # Protobuf's JSON form leaves out zero fields and writes uint64 as strings.
+            summary = {key: raw[key] for key in ("rxPackets", "rxBytes", "txPackets", "txBytes") if key in raw}
+            summary.update({d["name"]: d["value"] for d in raw.get("drops", []) if int(d.get("value", 0))})
             counters[guest["name"]] = {
                 "rx_packets": int(raw.get("rxPackets", 0)),
                 "tx_packets": int(raw.get("txPackets", 0)),
-                "raw": raw,
+                "raw": summary,
             }
         return counters
 
@@ -392,7 +394,10 @@ def run(args):
     try:
         switch_class = VswitchdSwitch if args.switch == "vswitchd" else TestpmdSwitch
         switch = switch_class(args, workdir, procs)
+        switch_start = time.monotonic()
         switch.start_before_guests()
+        if args.switch == "vswitchd":
+            log("vswitchd ready in %.1f s" % (time.monotonic() - switch_start))
 
         deadline = time.monotonic() + args.timeout
         sockets, serial_logs, qemus = [], [], []
