@@ -87,6 +87,16 @@ std::vector<std::string> BuildEalArgs(const EalOptions& o) {
   args.push_back("lib.*:" + o.log_level);
   args.push_back("--log-level");
   args.push_back("pmd.*:" + o.log_level);
+  // Take no NIC at start-up: a PCI device is attached only when an operator adds it as a
+  // port (rte_dev_probe hot-plugs it then). Without this the EAL would try to grab every
+  // device on the bus, including the host's own management NIC.
+  bool user_chose_pci = false;
+  for (const auto& a : o.extra_args)
+    user_chose_pci |= a == "-a" || a == "-b" || a == "--no-pci" || a.rfind("--allow", 0) == 0 || a.rfind("--block", 0) == 0;
+  if (!user_chose_pci) {
+    args.push_back("-a");
+    args.push_back("0000:00:00.0");
+  }
   for (const auto& a : o.extra_args) args.push_back(a);
   return args;
 }

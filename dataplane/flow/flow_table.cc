@@ -126,6 +126,8 @@ FlowTable::FlowTable(RuleCounters* counters)
   if (counters_) counters_->EnsureCapacity(next_id_);
 }
 
+FlowTable::~FlowTable() = default;
+
 uint32_t FlowTable::AllocateId() {
   uint32_t id;
   if (!free_ids_.empty()) {

@@ -57,6 +57,9 @@ class FlowTable {
  public:
   // `counters` (optional) is grown and reset as rule ids are allocated and recycled.
   explicit FlowTable(RuleCounters* counters = nullptr);
+  ~FlowTable();
+  FlowTable(const FlowTable&) = delete;
+  FlowTable& operator=(const FlowTable&) = delete;
 
   // Applies all of `mods` or none (see above). `now_ns` stamps new rules (durations and
   // timeouts are measured in the caller's clock). On success pipeline() is the new snapshot.

@@ -30,8 +30,10 @@ Status EthdevPort::Open(const PortDevargs& d, const EthdevPortOptions& o, rte_me
                         std::unique_ptr<EthdevPort>* out) {
   int rc = rte_dev_probe(d.devargs.c_str());
   if (rc < 0) {
-    return Status::Unavailable("cannot open device '" + d.devargs + "': " + Errno(rc) +
-                               " (does the interface/socket/file exist and is it free? see vswitchd's log for the driver's reason)");
+    // Most drivers return -1 rather than an errno; their own reason is in vswitchd's log.
+    std::string why = rc == -1 ? "the driver refused it" : Errno(rc);
+    return Status::Unavailable("cannot open device '" + d.devargs + "': " + why +
+                               " (does the interface/socket/file exist, is it free, and is this the right type? see vswitchd's log for the driver's reason)");
   }
   uint16_t port_id;
   if (rte_eth_dev_get_port_by_name(d.device_name.c_str(), &port_id) != 0) {

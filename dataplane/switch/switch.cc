@@ -10,6 +10,8 @@
 #include <rte_ring_elem.h>
 #include <rte_version.h>
 
+#include <net/if.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -354,6 +356,11 @@ Status Switch::AddPort(const PortConfig& config, PortInfo* info) {
       if (a != config.options.end() && b != p->config.options.end() && a->second == b->second && config.type == p->config.type)
         return Status::AlreadyExists(ctx + ": " + key + "=" + a->second + " is already used by port '" + name + "'");
     }
+  }
+  if (config.type == "af-packet" || config.type == "af-xdp" || (config.type == "pcap" && config.options.count("iface"))) {
+    const std::string& iface = config.options.count("iface") ? config.options.at("iface") : std::string();
+    if (!iface.empty() && if_nametoindex(iface.c_str()) == 0)
+      return Status::NotFound(ctx + ": kernel interface '" + iface + "' does not exist");
   }
   uint32_t port_no = s.AllocatePortNumber();
   if (port_no == 0) return Status::ResourceExhausted(ctx + ": the switch already has the maximum of " + std::to_string(kMaxPorts - 1) + " ports");

@@ -1,0 +1,105 @@
+// The exact-match cache: hits serve the cached walk; a new pipeline generation makes every
+// entry a miss, so a changed rule takes effect on the very next packet of an existing flow.
+#include "flow/exact_match_cache.h"
+
+#include <gtest/gtest.h>
+
+#include "flow/action_text.h"
+#include "flow/flow_lookup.h"
+#include "flow/flow_test_util.h"
+
+namespace vswitch::flow {
+namespace {
+
+using testing::AddAll;
+using testing::Key;
+using testing::Mod;
+
+std::string Classify(const FlowPipeline& p, ExactMatchCache* emc, const FlowKey& k) {
+  const FlowKey* keys[1] = {&k};
+  PipelineResult r[1];
+  ClassifyBurst(p, emc, keys, 1, r);
+  return FormatActions(p.ComposeActions(r[0]));
+}
+
+TEST(ExactMatchCache, HitAfterInsertMissOnOtherGenerationOrKey) {
+  ExactMatchCache emc(64);
+  FlowKey a = Key("tcp,tp_dst=80"), b = Key("tcp,tp_dst=81");
+  PipelineResult r;
+  r.depth = 1;
+  r.rules[0] = 7;
+  uint32_t ha = HashFlowKey(a);
+  EXPECT_EQ(emc.Lookup(a, ha, 5), nullptr);
+  emc.Insert(a, ha, 5, r);
+  ASSERT_NE(emc.Lookup(a, ha, 5), nullptr);
+  EXPECT_EQ(emc.Lookup(a, ha, 5)->rules[0], 7u);
+  EXPECT_EQ(emc.Lookup(a, ha, 6), nullptr);               // stale generation
+  EXPECT_EQ(emc.Lookup(b, HashFlowKey(b), 5), nullptr);  // other key
+  EXPECT_EQ(emc.Lookup(b, ha, 5), nullptr);              // same hash, different key
+}
+
+TEST(ExactMatchCache, ChangedRuleTakesEffectOnTheVeryNextPacket) {
+  FlowTable t;
+  ASSERT_TRUE(AddAll(&t, {"priority=10,in_port=1,tcp,tp_dst=80,actions=output:2"}).ok());
+  ExactMatchCache emc(1024);
+  FlowKey flow = Key("in_port=1,tcp,tp_dst=80");
+  std::shared_ptr<const FlowPipeline> p1 = t.pipeline();
+  EXPECT_EQ(Classify(*p1, &emc, flow), "output:2");  // miss, walked, cached
+  EXPECT_NE(emc.Lookup(flow, HashFlowKey(flow), p1->generation()), nullptr);
+  EXPECT_EQ(Classify(*p1, &emc, flow), "output:2");  // hit
+
+  // Modify the rule: the next packet of the same flow sees the new actions.
+  ASSERT_TRUE(t.Commit({Mod(FlowModCommand::kModifyStrict, "priority=10,in_port=1,tcp,tp_dst=80,actions=output:3")}, 0).ok());
+  std::shared_ptr<const FlowPipeline> p2 = t.pipeline();
+  EXPECT_EQ(emc.Lookup(flow, HashFlowKey(flow), p2->generation()), nullptr);
+  EXPECT_EQ(Classify(*p2, &emc, flow), "output:3");
+
+  // A higher-priority rule that shadows it: also effective immediately.
+  ASSERT_TRUE(AddAll(&t, {"priority=20,tcp,actions=drop"}).ok());
+  EXPECT_EQ(Classify(*t.pipeline(), &emc, flow), "drop");
+
+  // Delete everything: table miss.
+  ASSERT_TRUE(t.Commit({Mod(FlowModCommand::kDelete, "")}, 0).ok());
+  const FlowKey* keys[1] = {&flow};
+  PipelineResult r[1];
+  ClassifyBurst(*t.pipeline(), &emc, keys, 1, r);
+  EXPECT_EQ(r[0].depth, 0);
+  EXPECT_EQ(r[0].fate, PipelineFate::kTableMiss);
+}
+
+TEST(ExactMatchCache, BurstWithDuplicatesAndEvictions) {
+  FlowTable t;
+  ASSERT_TRUE(AddAll(&t, {"priority=10,tcp,actions=output:1", "priority=10,udp,actions=output:2"}).ok());
+  ExactMatchCache emc(2);  // tiny: forces evictions inside one burst
+  std::vector<FlowKey> keys;
+  for (int i = 0; i < 40; ++i) keys.push_back(Key(std::string(i % 2 ? "udp" : "tcp") + ",tp_dst=" + std::to_string(i % 5)));
+  const FlowKey* ptrs[40];
+  for (int i = 0; i < 40; ++i) ptrs[i] = &keys[i];
+  for (int round = 0; round < 3; ++round) {
+    PipelineResult r[40];
+    ClassifyBurst(*t.pipeline(), &emc, ptrs, 40, r);
+    for (int i = 0; i < 40; ++i) EXPECT_EQ(FormatActions(t.pipeline()->ComposeActions(r[i])), i % 2 ? "output:2" : "output:1");
+  }
+}
+
+TEST(ExactMatchCache, CountRulesBumpsEveryTableOnThePath) {
+  RuleCounters counters(2, 1 << 14);
+  FlowTable t(&counters);
+  ASSERT_TRUE(AddAll(&t, {"priority=10,tcp,actions=goto_table:1", "table=1,priority=1,actions=output:1"}).ok());
+  ExactMatchCache emc(64);
+  FlowKey k = Key("tcp");
+  const FlowKey* keys[1] = {&k};
+  PipelineResult r[1];
+  for (int i = 0; i < 3; ++i) {
+    ClassifyBurst(*t.pipeline(), &emc, keys, 1, r);
+    CountRules(&counters, 1, *t.pipeline(), r[0], 64, 100 + i);
+  }
+  for (const InstalledRule* ir : t.Select(FlowFilter{})) {
+    EXPECT_EQ(counters.Read(ir->id).packets, 3u);
+    EXPECT_EQ(counters.Read(ir->id).bytes, 192u);
+    EXPECT_EQ(counters.Read(ir->id).last_hit, 102u);
+  }
+}
+
+}  // namespace
+}  // namespace vswitch::flow
