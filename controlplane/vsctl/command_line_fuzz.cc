@@ -1,0 +1,43 @@
+#include "vsctl/command_line_fuzz.h"
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "vsctl/command_line.h"
+#include "vsctl/port_spec.h"
+
+namespace vswitch::controlplane {
+
+int FuzzVsctlCommandLine(const uint8_t* data, size_t size) {
+  std::vector<std::string> args = {"vsctl"};
+  std::string current;
+  for (size_t i = 0; i < size; ++i) {
+    if (data[i] == 0) {
+      args.push_back(current);
+      current.clear();
+    } else {
+      current.push_back(static_cast<char>(data[i]));
+    }
+  }
+  args.push_back(current);
+
+  CommandLine line;
+  std::string error = ParseCommandLine(args, "", &line);
+  if (!error.empty() || line.action != CommandLine::Action::kRun) return 0;
+  // The parser promised this many arguments.
+  if (line.command == nullptr || line.args.size() < line.command->min_args ||
+      line.args.size() > line.command->max_args) {
+    std::abort();
+  }
+  if (std::string(line.command->name) == "add-port") {
+    v1::Port port;
+    ParsePortSpec(line.args[0], line.args[1], {line.args.begin() + 2, line.args.end()}, &port);
+  } else if (std::string(line.command->name) == "set-port") {
+    bool up = false;
+    ParseAdminSetting(line.args[1], &up);
+  }
+  return 0;
+}
+
+}  // namespace vswitch::controlplane
