@@ -6,7 +6,7 @@ import re
 import shutil
 import subprocess
 
-from . import ovs
+from . import ovs, vswitchd
 
 
 def _read(path):
@@ -69,7 +69,21 @@ def hugepages():
     }
 
 
-def facts():
+def source_commit(repo_dir):
+    """The checked-out commit of this repository (with "+dirty" for local changes)."""
+    try:
+        head = subprocess.run(["git", "-C", repo_dir, "rev-parse", "--short=12", "HEAD"],
+                              capture_output=True, text=True, timeout=10)
+        dirty = subprocess.run(["git", "-C", repo_dir, "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    if head.returncode != 0:
+        return "unknown"
+    return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+
+
+def facts(repo_dir, bin_dir):
     hz, hz_source = tsc_hz()
     return {
         "cpu_model": cpu_model(),
@@ -81,6 +95,8 @@ def facts():
         "dpdk_version": dpdk_version(),
         "ovs_version": ovs.version() or "not installed",
         "testpmd": shutil.which("dpdk-testpmd") or "not installed",
+        "vswitchd_version": vswitchd.version(bin_dir) or "not built",
+        "vswitch_commit": source_commit(repo_dir),
         "hugepages": hugepages(),
         "load_average_at_start": float(_read("/proc/loadavg").split()[0] or 0),
     }

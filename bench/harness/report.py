@@ -89,7 +89,8 @@ def markdown(doc):
         f"- Command: `{doc['command']}`",
         f"- CPU: {mach['cpu_model']}, {_fmt(ghz, 3)} GHz TSC ({mach['tsc_hz_source']}), "
         f"{mach['cores']} cores, kernel {mach['kernel']}",
-        f"- DPDK {mach['dpdk_version']}; Open vSwitch {mach['ovs_version']}",
+        f"- DPDK {mach['dpdk_version']}; Open vSwitch {mach['ovs_version']}; "
+        f"vswitchd {mach.get('vswitchd_version', 'unknown')} (commit {mach.get('vswitch_commit', 'unknown')})",
         f"- Hugepages: {hp['total']} x {hp['size_kb']} kB ({hp['free']} free at start); "
         f"load average at start {mach['load_average_at_start']:.2f}",
         f"- Cores: main lcore {doc['settings']['main_lcore']}, one forwarding core "

@@ -22,6 +22,19 @@ def binaries(bin_dir):
     return os.path.join(bin_dir, "vswitchd"), os.path.join(bin_dir, "vsctl")
 
 
+def version(bin_dir):
+    """`vswitchd --version`'s first line, or None when it is not built."""
+    daemon, _ = binaries(bin_dir)
+    if not os.access(daemon, os.X_OK):
+        return None
+    try:
+        out = run_command([daemon, "--version"], timeout=10)
+    except ProcessError:
+        return None
+    first = out.strip().splitlines()[0] if out.strip() else ""
+    return first.removeprefix("vswitchd ").strip() or None
+
+
 def _as_int(value):
     return int(value) if value not in (None, "") else 0
 
