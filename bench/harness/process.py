@@ -4,6 +4,7 @@ Each child runs in its own session, so stopping it signals exactly the process g
 harness created (its PID) and nothing else on the machine.
 """
 
+import collections
 import os
 import queue
 import shlex
@@ -25,6 +26,7 @@ class ManagedProcess:
         self.argv = argv
         self.log_path = log_path
         self.lines = queue.Queue()
+        self.recent = collections.deque(maxlen=200)  # last lines, for error messages
         self._log = open(log_path, "a", buffering=1)
         self._log.write(f"$ {shlex.join(argv)}\n")
         self.proc = subprocess.Popen(
@@ -41,6 +43,8 @@ class ManagedProcess:
     def _pump(self):
         for line in self.proc.stdout:
             self._log.write(line)
+            if line.strip():
+                self.recent.append(line.strip())
             self.lines.put(line.rstrip("\n"))
         self.lines.put(None)  # end of output
 
@@ -68,10 +72,18 @@ class ManagedProcess:
                 continue
             if line is None:
                 self.proc.wait()
+                last = f" ({self.last_error()!r})" if self.recent else ""
                 raise ProcessError(f"{self.name} exited (status {self.proc.returncode}) while waiting "
-                                   f"for {what}; see {self.log_path}")
+                                   f"for {what}{last}; see {self.log_path}")
             if predicate(line):
                 return line
+
+    def last_error(self):
+        """The most recent output line that reports an error, else the last line."""
+        for line in reversed(self.recent):
+            if "error" in line.lower() or "fail" in line.lower():
+                return line
+        return self.recent[-1] if self.recent else ""
 
     def stop(self, graceful_input=None, timeout=15):
         """Asks the child to quit (a command on stdin, else SIGTERM), then kills its group."""
