@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -75,6 +76,10 @@ class RuleSetGenerator {
   std::vector<RefRule> RandomRules(size_t n, size_t n_masks, int priorities) {
     std::vector<FlowKey> masks;
     for (size_t i = 0; i < n_masks; ++i) masks.push_back(RandomMask());
+    // Unique sequence numbers (as FlowTable assigns them), in an order unrelated to the vector.
+    std::vector<uint32_t> sequences(n);
+    for (uint32_t i = 0; i < n; ++i) sequences[i] = i * 3 + 1;
+    std::shuffle(sequences.begin(), sequences.end(), rng_);
     std::vector<RefRule> rules;
     for (size_t i = 0; i < n; ++i) {
       RefRule r;
@@ -82,7 +87,7 @@ class RuleSetGenerator {
       r.match.mask = masks[Pick(static_cast<uint32_t>(masks.size()))];
       r.match.Normalize();
       r.priority = static_cast<uint16_t>(Pick(static_cast<uint32_t>(priorities)));
-      r.sequence = static_cast<uint32_t>(i * 7 % (n + 13));  // not in vector order
+      r.sequence = sequences[i];
       rules.push_back(r);
     }
     return rules;

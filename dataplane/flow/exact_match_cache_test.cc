@@ -58,8 +58,8 @@ TEST(ExactMatchCache, ChangedRuleTakesEffectOnTheVeryNextPacket) {
   ASSERT_TRUE(AddAll(&t, {"priority=20,tcp,actions=drop"}).ok());
   EXPECT_EQ(Classify(*t.pipeline(), &emc, flow), "drop");
 
-  // Delete everything: table miss.
-  ASSERT_TRUE(t.Commit({Mod(FlowModCommand::kDelete, "")}, 0).ok());
+  // Replace it with a rule for another port: this flow now misses in table 0.
+  ASSERT_TRUE(t.Commit({Mod(FlowModCommand::kDelete, ""), testing::Add("in_port=2,actions=output:1")}, 0).ok());
   const FlowKey* keys[1] = {&flow};
   PipelineResult r[1];
   ClassifyBurst(*t.pipeline(), &emc, keys, 1, r);

@@ -15,9 +15,11 @@
 //  4. A miss ends the walk with fate kTableMiss: the packet is dropped after the actions of the
 //     rules already matched (they were applied on the way). This is OpenFlow 1.3's default
 //     table-miss behaviour; install a priority=0 rule to choose otherwise.
-//  5. An EMPTY pipeline (no rules at all) behaves as a fresh switch: it holds one implicit
-//     rule, "table=0,priority=0,actions=NORMAL" (rule id kDefaultRuleId), like the default
-//     flow of a new OVS bridge. Once any rule is installed the implicit one is gone.
+//  5. An EMPTY pipeline (no rules in any table) behaves as a fresh switch: it holds one
+//     implicit rule, "table=0,priority=0,actions=NORMAL" (rule id kDefaultRuleId), like the
+//     default flow of a new OVS bridge. Once any rule is installed the implicit one is gone;
+//     deleting every rule brings it back. (Unlike OVS, where del-flows leaves a bridge that
+//     drops everything: here an operator who wants that installs "priority=0,actions=drop".)
 // The longest chain of tables is bounded (kMaxPipelineDepth, checked at commit), so a walk
 // needs no runtime limit and its result is a fixed-size record the exact-match cache can hold.
 //

@@ -303,7 +303,8 @@ void FlowTable::Rollback(std::vector<Undo>* undo) {
   freed_this_commit_.clear();
 }
 
-Status FlowTable::CheckDepth(const std::vector<FlowMod>& mods, BundleError* error) const {
+Status FlowTable::CheckDepth(const std::vector<FlowMod>& mods, const std::vector<std::pair<uint8_t, uint8_t>>& edges,
+                             BundleError* error) const {
   // longest_to[t]: most tables a packet can visit up to and including t (0 = unreachable).
   std::vector<int> longest_to(kMaxTables, 0), longest_from(kMaxTables, 1);
   longest_to[0] = 1;
@@ -323,11 +324,11 @@ Status FlowTable::CheckDepth(const std::vector<FlowMod>& mods, BundleError* erro
   for (size_t i = 0; i < mods.size(); ++i) {
     const FlowMod& m = mods[i];
     if (m.command == FlowModCommand::kDelete || m.command == FlowModCommand::kDeleteStrict) continue;
-    uint8_t g = GotoOf(m.rule);
+    uint8_t g = edges[i].second;
     if (g == kNoGoto) continue;
     bool on_long_chain = false;
     for (int t = 0; t < g && !on_long_chain; ++t) {
-      if (!m.all_tables && m.command != FlowModCommand::kModify && t != m.rule.table) continue;
+      if (!m.all_tables && m.command != FlowModCommand::kModify && t != edges[i].first) continue;
       on_long_chain = longest_to[t] && longest_to[t] + longest_from[g] > kMaxPipelineDepth;
     }
     if (on_long_chain) {
@@ -372,6 +373,8 @@ Status FlowTable::Commit(std::vector<FlowMod> mods, uint64_t now_ns, BundleError
   rules_.reserve(rules_.size() + adds);
   identity_->Reserve(rules_.size() + adds);
   created_ns_ = now_ns;
+  std::vector<std::pair<uint8_t, uint8_t>> edges(mods.size());  // mods[i].rule is moved from below
+  for (size_t i = 0; i < mods.size(); ++i) edges[i] = {mods[i].rule.table, GotoOf(mods[i].rule)};
   std::vector<Undo> undo;
   undo.reserve(mods.size());
   for (size_t i = 0; i < mods.size(); ++i) {
@@ -382,7 +385,7 @@ Status FlowTable::Commit(std::vector<FlowMod> mods, uint64_t now_ns, BundleError
     }
   }
   // 3. Whole-set checks.
-  Status s = CheckDepth(mods, error);
+  Status s = CheckDepth(mods, edges, error);
   if (s.ok() && counters_) {
     s = counters_->EnsureCapacity(next_id_);
     if (!s.ok() && error) *error = BundleError{mods.empty() ? 0 : mods.size() - 1, "rules", s.message()};

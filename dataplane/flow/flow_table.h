@@ -94,7 +94,9 @@ class FlowTable {
   struct Undo;
 
   Status ApplyMod(size_t i, FlowMod& mod, std::vector<Undo>* undo, BundleError* error);
-  Status CheckDepth(const std::vector<FlowMod>& mods, BundleError* error) const;
+  // `edges[i]` = (table, goto target) of mod i's rule, or kNoGoto target (taken before apply).
+  Status CheckDepth(const std::vector<FlowMod>& mods, const std::vector<std::pair<uint8_t, uint8_t>>& edges,
+                    BundleError* error) const;
   void Rollback(std::vector<Undo>* undo);
 
   // Primitives that keep the indexes and goto-edge counts in step.

@@ -76,8 +76,11 @@ TEST(FlowTable, DeleteStrictNonStrictAndByCookie) {
   EXPECT_EQ(Dump(t), (std::vector<std::string>{"cookie=0x11, table=0, priority=5,tcp,tp_dst=80 actions=output:1"}));
   ASSERT_TRUE(t.Commit({Mod(FlowModCommand::kDelete, "ip")}, 0).ok());  // covers tcp rules
   EXPECT_EQ(t.size(), 0u);
-  // Deleting everything goes back to "table miss = drop", not to the fresh-switch default.
-  EXPECT_FALSE(t.pipeline()->is_default());
+  // No rules at all is the fresh-switch pipeline again (the implicit NORMAL rule); an explicit
+  // priority=0 drop rule is how an operator makes an empty-looking switch drop.
+  EXPECT_TRUE(t.pipeline()->is_default());
+  EXPECT_EQ(Verdict(t, "tcp"), "NORMAL");
+  ASSERT_TRUE(AddAll(&t, {"priority=0,actions=drop"}).ok());
   EXPECT_EQ(Verdict(t, "tcp"), "drop");
 }
 
@@ -109,7 +112,10 @@ TEST(FlowTable, BadModRejectsTheWholeBundle) {
   mods.push_back(Add("priority=9,icmp,actions=output:3"));
   mods.push_back(Mod(FlowModCommand::kDelete, "udp"));
   mods.push_back(Add("priority=7,tcp,tp_dst=22,actions=output:5"));
-  mods.push_back(Mod(FlowModCommand::kModify, "ip,actions=mod_tp_dst:99,output:1"));  // icmp has no ports
+  // Fits the tcp rule it covers but not the icmp one (no ports): only detectable per target.
+  FlowMod modify = Mod(FlowModCommand::kModify, "ip,actions=output:1");
+  modify.rule.actions = {Action::SetTpDst(99), Action::Output(1)};
+  mods.push_back(modify);
   s = t.Commit(mods, 0, &err);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(err.index, 3u);

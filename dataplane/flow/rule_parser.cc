@@ -81,7 +81,8 @@ Status Parse(std::string_view text, Form form, const PortResolver& resolver, Par
       actions_token = Token{text.substr(start), start + 1, index};
       // Actions are comma separated; whitespace around them is allowed.
       size_t p = i + 8;
-      int action_index = index;
+      // Action tokens are numbered from the actions= token: "ip,actions=output:9" -> token 2.
+      int action_index = index - 1;
       while (true) {
         size_t end = text.find(',', p);
         std::string_view a = text.substr(p, end == std::string_view::npos ? std::string_view::npos : end - p);
