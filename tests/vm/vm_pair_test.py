@@ -498,7 +498,7 @@ def run(args):
         if switch is not None:
             switch.stop()
         procs.stop_all()
-        if passed and not args.keep:
+        if (passed and not args.keep) or not os.listdir(workdir):
             shutil.rmtree(workdir, ignore_errors=True)
         else:
             log("logs kept in " + workdir)
