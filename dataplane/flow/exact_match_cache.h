@@ -15,6 +15,12 @@
 //  - Sizing: 192 bytes per entry; the default 8192 entries is 1.5 MiB per worker (OVS's EMC
 //    also holds 8192 flows). Traffic with more concurrent flows than that misses and pays a
 //    classifier lookup, as in OVS.
+//  - Adaptive bypass: with far more flows than entries the cache only costs (a full-key hash,
+//    two cache-line probes and an insert per packet, for a low hit rate). ClassifyBurst
+//    reports each burst's hits; when the hit rate over a window of 4096 lookups falls below
+//    1/4, the cache is bypassed and only one burst in 64 still probes and inserts, which is
+//    enough to notice when the flow count drops again (the rate recovers and bypass ends).
+//    Correctness never depends on it: a bypassed packet is walked like any miss.
 #pragma once
 
 #include <cstdint>
@@ -51,6 +57,17 @@ class ExactMatchCache {
 
   uint32_t capacity() const { return mask_ + 1; }
 
+  // Adaptive bypass (see above). ShouldProbe is asked once per burst.
+  bool ShouldProbe() { return !bypass_ || (++bypassed_bursts_ & 63) == 0; }
+  void RecordBurst(uint32_t hits, uint32_t lookups) {
+    window_hits_ += hits;
+    window_lookups_ += lookups;
+    if (window_lookups_ < (bypass_ ? 512u : 4096u)) return;
+    bypass_ = window_hits_ * 4 < window_lookups_;
+    window_hits_ = window_lookups_ = 0;
+  }
+  bool bypassed() const { return bypass_; }
+
  private:
   struct alignas(64) Entry {
     uint64_t generation;  // 0 = empty
@@ -71,6 +88,10 @@ class ExactMatchCache {
 
   std::unique_ptr<Entry[]> entries_;
   uint32_t mask_;
+  bool bypass_ = false;
+  uint32_t bypassed_bursts_ = 0;
+  uint32_t window_hits_ = 0;
+  uint32_t window_lookups_ = 0;
 };
 
 }  // namespace vswitch::flow

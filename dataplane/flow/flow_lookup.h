@@ -22,6 +22,10 @@ namespace vswitch::flow {
 // result of this pipeline's generation; misses are walked (table 0 batched) and cached.
 inline void ClassifyBurst(const FlowPipeline& pipeline, ExactMatchCache* emc, const FlowKey* const keys[],
                           uint32_t n, PipelineResult results[]) {
+  if (!emc->ShouldProbe()) {  // adaptive bypass: the cache is not paying for itself
+    pipeline.WalkBurst(keys, n, results);
+    return;
+  }
   const uint64_t generation = pipeline.generation();
   uint32_t hashes[kMaxLookupBurst];
   for (uint32_t i = 0; i < n; ++i) {
@@ -39,6 +43,7 @@ inline void ClassifyBurst(const FlowPipeline& pipeline, ExactMatchCache* emc, co
       miss_index[misses++] = i;
     }
   }
+  emc->RecordBurst(n - misses, n);
   if (misses == 0) return;
   PipelineResult walked[kMaxLookupBurst];
   pipeline.WalkBurst(miss_keys, misses, walked);

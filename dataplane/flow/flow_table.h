@@ -47,6 +47,7 @@ struct BundleError {
   std::string reason;
 };
 
+// Thread CPU seconds spent in each phase of the last successful commit.
 struct CommitTiming {
   double validate_seconds = 0;
   double apply_seconds = 0;

@@ -206,7 +206,7 @@ const char* MatchFieldName(const MatchFieldDef& field) { return field.name; }
 
 std::string ParseMatchField(const MatchFieldDef& f, std::string_view text, const PortResolver& resolver,
                             bool exact_only, FlowMatch* match) {
-  const std::string kConflict = "conflicts with an earlier field";
+  static const char* const kConflict = "conflicts with an earlier field";
   if (f.syntax == Syntax::kShorthand) {
     if (!text.empty()) return std::string("'") + f.name + "' takes no value";
     if (!MergeUint(match, offsetof(FlowKey, eth_type), 2, f.eth_type, 0xffff)) return kConflict;
@@ -350,11 +350,21 @@ std::string CheckPrerequisite(const MatchFieldDef& f, const FlowMatch& m) {
 
 Status ValidateMatchPrerequisites(const FlowMatch& m) {
   // The same rules as CheckPrerequisite, read off the mask, for matches built in code.
-  auto field = [&](const char* name) { return FindMatchField(name); };
   std::string err;
   auto check = [&](bool used, const char* name) {
-    if (used && err.empty()) err = CheckPrerequisite(*field(name), m);
+    if (used && err.empty()) err = CheckPrerequisite(*FindMatchField(name), m);
   };
+  // Fast accept for the common case: the prerequisites of every field in use hold.
+  bool ip_any = IsIpAny(m), l4 = ip_any && (ProtoIs(m, 6) || ProtoIs(m, 17) || ProtoIs(m, 132));
+  bool ports_ok = !(m.mask.tp_src | m.mask.tp_dst) || l4 || (EthIs(m, kEthIp) && ProtoIs(m, 1)) ||
+                  (EthIs(m, kEthIpv6) && ProtoIs(m, 58));
+  bool addr_ok = !(m.mask.nw_src | m.mask.nw_dst) || EthIs(m, kEthIp) || EthIs(m, kEthArp);
+  bool l3_ok = !(m.mask.nw_tos | m.mask.nw_ttl | m.mask.nw_frag) || ip_any;
+  bool proto_ok = !m.mask.nw_proto || ip_any || EthIs(m, kEthArp);
+  bool flags_ok = !m.mask.tcp_flags || (ip_any && ProtoIs(m, 6));
+  uint64_t v6 = 0;
+  for (int i = 0; i < 16; ++i) v6 |= m.mask.ipv6_src[i] | m.mask.ipv6_dst[i];
+  if (ports_ok && addr_ok && l3_ok && proto_ok && flags_ok && (!v6 || EthIs(m, kEthIpv6))) return Status::Ok();
   uint8_t zero16[16] = {};
   check(m.mask.nw_src != 0, EthIs(m, kEthArp) ? "arp_spa" : "nw_src");
   check(m.mask.nw_dst != 0, EthIs(m, kEthArp) ? "arp_tpa" : "nw_dst");
