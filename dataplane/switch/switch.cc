@@ -22,6 +22,9 @@
 #include <tuple>
 
 #include "common/mac_address.h"
+#include "flow/flow_table.h"
+#include "flow/rule_formatter.h"
+#include "flow/rule_parser.h"
 #include "l2/mac_table.h"
 #include "port/ethdev_port.h"
 #include "port/port_devargs.h"
@@ -69,6 +72,9 @@ class SwitchImpl {
 
   mutable std::mutex mu;  // the control lock: every API call and the housekeeping thread
   std::map<std::string, std::unique_ptr<PortEntry>> ports;
+  std::unique_ptr<flow::RuleCounters> rule_counters;
+  std::unique_ptr<flow::FlowTable> flows;
+  double ns_per_tsc = 0;
   uint64_t mac_learned_total = 0;
   uint64_t mac_learn_rejected = 0;
 
@@ -84,7 +90,11 @@ class SwitchImpl {
   PortEntry* FindPort(const std::string& name) const;
   void FillPortInfo(const PortEntry& p, PortInfo* info) const;
   void DrainLearnRings();
+  void ExpireFlows();
   void HousekeepingLoop();
+  uint64_t NowNs() const { return static_cast<uint64_t>(static_cast<double>(rte_rdtsc()) * ns_per_tsc); }
+  flow::PortResolver Resolver() const;
+  flow::PortNamer Namer() const;
 };
 
 SwitchImpl::~SwitchImpl() {
@@ -150,10 +160,37 @@ void SwitchImpl::Publish() {
       next_worker = (next_worker + 1) % workers.size();
     }
   }
+  next->pipeline = flows->pipeline();
+  next->rule_counters = rule_counters.get();
   const ForwardingState* old = state.exchange(next, std::memory_order_acq_rel);
   // Wait until every online worker has finished any iteration that may still use `old`.
   rte_rcu_qsbr_synchronize(qsbr, RTE_QSBR_THRID_INVALID);
   delete old;
+  // Only the pipeline just published can still be in use: rule ids retired by older
+  // snapshots are free again.
+  flows->RecycleRetiredIds(next->pipeline->generation());
+}
+
+flow::PortResolver SwitchImpl::Resolver() const {
+  return [this](std::string_view name) -> std::optional<uint32_t> {
+    auto it = ports.find(std::string(name));
+    if (it == ports.end()) return std::nullopt;
+    return it->second->port_no;
+  };
+}
+
+flow::PortNamer SwitchImpl::Namer() const {
+  return [this](uint32_t port_no) -> std::optional<std::string> {
+    for (const auto& [name, p] : ports)
+      if (p->port_no == port_no) return name;
+    return std::nullopt;
+  };
+}
+
+void SwitchImpl::ExpireFlows() {
+  std::vector<flow::FlowMod> expired = flows->ExpiredRules(NowNs(), rule_counters.get());
+  if (expired.empty()) return;
+  if (flows->Commit(std::move(expired), NowNs()).ok()) Publish();
 }
 
 void SwitchImpl::FillPortInfo(const PortEntry& p, PortInfo* info) const {
@@ -210,6 +247,7 @@ void SwitchImpl::HousekeepingLoop() {
     uint64_t now = rte_rdtsc();
     if (now - last_age > tsc_hz) {
       macs->Age(now, static_cast<uint64_t>(options.mac_aging_seconds) * tsc_hz);
+      ExpireFlows();
       last_age = now;
     }
   }
@@ -257,6 +295,9 @@ std::unique_ptr<Switch> Switch::Create(const SwitchOptions& options, Status* sta
     *status = s;
     return nullptr;
   }
+  impl->ns_per_tsc = 1e9 / static_cast<double>(impl->tsc_hz);
+  impl->rule_counters = std::make_unique<flow::RuleCounters>(n_workers);
+  impl->flows = std::make_unique<flow::FlowTable>(impl->rule_counters.get());
   unsigned index = 0;
   unsigned lcore;
   RTE_LCORE_FOREACH_WORKER(lcore) {
@@ -274,6 +315,7 @@ std::unique_ptr<Switch> Switch::Create(const SwitchOptions& options, Status* sta
     wc.state = &impl->state;
     wc.stop = &impl->stop_workers;
     wc.learn_ring = ring;
+    wc.pool = impl->pool;
     wc.tsc_hz = impl->tsc_hz;
     wc.idle_sleep_us = options.idle_sleep_us;
     impl->workers.push_back(std::make_unique<Worker>(wc));
@@ -500,6 +542,149 @@ std::vector<MacEntry> Switch::ListMacs() const {
     return std::tie(a.port, a.vlan, a.mac) < std::tie(b.port, b.vlan, b.mac);
   });
   return out;
+}
+
+namespace {
+
+flow::FlowModCommand ToFlowCommand(FlowModRequest::Command c) {
+  switch (c) {
+    case FlowModRequest::Command::kAdd: return flow::FlowModCommand::kAdd;
+    case FlowModRequest::Command::kModify: return flow::FlowModCommand::kModify;
+    case FlowModRequest::Command::kModifyStrict: return flow::FlowModCommand::kModifyStrict;
+    case FlowModRequest::Command::kDelete: return flow::FlowModCommand::kDelete;
+    case FlowModRequest::Command::kDeleteStrict: return flow::FlowModCommand::kDeleteStrict;
+  }
+  return flow::FlowModCommand::kAdd;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
+Status Switch::ModifyFlows(const std::vector<FlowModRequest>& requests, FlowModResult* result) {
+  SwitchImpl& s = *impl_;
+  FlowModResult local;
+  FlowModResult& r = result ? *result : local;
+  r = FlowModResult();
+  std::lock_guard<std::mutex> lock(s.mu);
+  auto t0 = std::chrono::steady_clock::now();
+  // Parse and check everything before touching the tables: a bad mod anywhere rejects the batch.
+  std::vector<flow::FlowMod> mods(requests.size());
+  flow::PortResolver resolver = s.Resolver();
+  for (size_t i = 0; i < requests.size(); ++i) {
+    Status st = flow::ParseFlowMod(requests[i].text, ToFlowCommand(requests[i].command), resolver, &mods[i]);
+    if (st.ok()) {
+      for (const flow::Action& a : mods[i].rule.actions) {
+        if (a.type == flow::ActionType::kMeter)
+          st = Status::InvalidArgument("actions: meter:" + std::to_string(a.u32) + ": no such meter (meters are not configurable yet)");
+        if (a.type == flow::ActionType::kOutput && (a.u32 == 0 || a.u32 >= kMaxPorts))
+          st = Status::InvalidArgument("actions: output:" + std::to_string(a.u32) + ": port numbers are 1-" + std::to_string(kMaxPorts - 1));
+      }
+    }
+    if (!st.ok()) {
+      r.error_index = i;
+      return st.WithContext("flow-mod " + std::to_string(i));
+    }
+  }
+  r.parse_seconds = SecondsSince(t0);
+  auto t1 = std::chrono::steady_clock::now();
+  flow::BundleError err;
+  if (Status st = s.flows->Commit(std::move(mods), s.NowNs(), &err); !st.ok()) {
+    r.error_index = err.index;
+    return st;
+  }
+  s.Publish();
+  r.commit_seconds = SecondsSince(t1);
+  r.mods = requests.size();
+  r.rules_after = s.flows->size();
+  return Status::Ok();
+}
+
+Status Switch::DumpFlows(const std::string& filter_text, std::vector<FlowEntry>* out) const {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  flow::FlowFilter filter;
+  if (Status st = flow::ParseFlowFilter(filter_text, s.Resolver(), &filter); !st.ok()) return st;
+  const uint64_t now = s.NowNs();
+  flow::PortNamer namer = s.Namer();
+  out->clear();
+  for (const flow::InstalledRule* ir : s.flows->Select(filter)) {
+    flow::RuleStats stats = s.rule_counters->Read(ir->id);
+    FlowEntry e;
+    e.text = flow::FormatRule(ir->rule, namer);
+    e.table = ir->rule.table;
+    e.priority = ir->rule.priority;
+    e.cookie = ir->rule.cookie;
+    e.packets = stats.packets;
+    e.bytes = stats.bytes;
+    e.duration_ms = now > ir->created_ns ? (now - ir->created_ns) / 1'000'000 : 0;
+    uint64_t last = std::max(ir->created_ns, stats.last_hit);
+    e.idle_age_ms = now > last ? (now - last) / 1'000'000 : 0;
+    e.idle_timeout = ir->rule.idle_timeout;
+    e.hard_timeout = ir->rule.hard_timeout;
+    out->push_back(std::move(e));
+  }
+  return Status::Ok();
+}
+
+std::vector<TableStats> Switch::GetTableStats() const {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  std::map<uint8_t, TableStats> tables;
+  tables[0].table = 0;  // table 0 always exists
+  for (const flow::InstalledRule* ir : s.flows->Select(flow::FlowFilter())) {
+    TableStats& t = tables[ir->rule.table];
+    t.table = ir->rule.table;
+    ++t.rules;
+    t.matched_packets += s.rule_counters->Read(ir->id).packets;
+  }
+  std::vector<TableStats> out;
+  for (auto& [id, t] : tables) out.push_back(t);
+  return out;
+}
+
+Status Switch::Trace(const std::string& flow_text, std::string* report) const {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  FlowKey key;
+  if (Status st = flow::ParseTraceFlow(flow_text, s.Resolver(), &key); !st.ok()) return st;
+  if (key.in_port != 0 && s.Namer()(key.in_port) == std::nullopt)
+    return Status::NotFound("in_port " + std::to_string(key.in_port) + " is not a port of this switch");
+  *report = s.flows->Trace(key, s.Namer());
+  // What NORMAL would do with this packet right now, from the live FDB.
+  const flow::FlowPipeline& pipeline = *s.flows->pipeline();
+  flow::PipelineResult result;
+  pipeline.Walk(key, &result);
+  bool uses_normal = false;
+  pipeline.ForEachAction(result, [&](const flow::Action& a) { uses_normal |= a.type == flow::ActionType::kNormal; });
+  if (uses_normal) {
+    MacAddress dst;
+    std::copy(key.eth_dst, key.eth_dst + 6, dst.bytes.begin());
+    std::string line = "normal: ";
+    if (dst.IsMulticast()) {
+      line += "destination " + dst.ToString() + " is multicast/broadcast: flood";
+    } else {
+      MacKey mk;
+      mk.vlan = key.vlan_tci & 0x0fff;
+      std::copy(key.eth_dst, key.eth_dst + 6, mk.mac);
+      const MacKey* ptrs[1] = {&mk};
+      int32_t slot;
+      s.macs->LookupBurst(ptrs, 1, &slot);
+      uint32_t port = slot < 0 ? MacTable::kNoPort : s.macs->PortOf(slot);
+      auto name = s.Namer()(port);
+      if (port == MacTable::kNoPort || !name) {
+        line += "destination " + dst.ToString() + " not learned on VLAN " + std::to_string(mk.vlan) + ": flood";
+      } else if (port == key.in_port) {
+        line += "destination " + dst.ToString() + " is on the input port: drop (same_port)";
+      } else {
+        line += "destination " + dst.ToString() + " learned on " + *name + ": output:" + *name;
+      }
+    }
+    *report += line + "\n";
+  }
+  return Status::Ok();
 }
 
 std::vector<WorkerStats> Switch::GetWorkerStats() const {

@@ -73,6 +73,42 @@ struct WorkerStats {
   std::vector<std::string> rx_queues;  // "port:queue" assigned to this worker
 };
 
+// One flow-mod of a batch, in the rule syntax ovs-ofctl users type
+// ("table=0,priority=100,in_port=vm1,ip,nw_dst=10.0.0.0/24,actions=output:vm2").
+struct FlowModRequest {
+  enum class Command { kAdd, kModify, kModifyStrict, kDelete, kDeleteStrict };
+  Command command = Command::kAdd;
+  std::string text;
+};
+
+// A rule as dump-flows shows it: `text` is in the same syntax add-flow accepts.
+struct FlowEntry {
+  std::string text;            // "table=0, priority=100, ... actions=output:2" (no statistics)
+  uint8_t table = 0;
+  uint16_t priority = 0;
+  uint64_t cookie = 0;
+  uint64_t packets = 0;
+  uint64_t bytes = 0;
+  uint64_t duration_ms = 0;
+  uint64_t idle_age_ms = 0;    // since the last hit (or since creation if never hit)
+  uint16_t idle_timeout = 0;
+  uint16_t hard_timeout = 0;
+};
+
+struct TableStats {
+  uint8_t table = 0;
+  uint64_t rules = 0;
+  uint64_t matched_packets = 0;  // packets that hit a rule of this table
+};
+
+struct FlowModResult {
+  size_t mods = 0;               // flow-mods applied
+  size_t rules_after = 0;        // rules installed after the batch
+  double parse_seconds = 0;
+  double commit_seconds = 0;     // validate + apply + compile + publish
+  size_t error_index = 0;        // on failure: the first bad flow-mod
+};
+
 struct SwitchStats {
   uint64_t tsc_hz = 0;
   uint64_t mac_entries = 0;
@@ -109,6 +145,17 @@ class Switch {
   // Removes learned entries (all ports when port is empty); static entries stay.
   Status FlushMacs(const std::string& port);
   std::vector<MacEntry> ListMacs() const;
+
+  // Applies a batch of flow-mods atomically: every mod is parsed and validated first, then
+  // all are applied and published in one RCU update, or none is (the error names the index
+  // and the field of the first bad mod, and result->error_index holds the index).
+  Status ModifyFlows(const std::vector<FlowModRequest>& mods, FlowModResult* result = nullptr);
+  // Rules selected by `filter` (dump-flows syntax: "table=1,cookie=0x5/-1,tcp"; "" = all).
+  Status DumpFlows(const std::string& filter, std::vector<FlowEntry>* out) const;
+  std::vector<TableStats> GetTableStats() const;
+  // `vsctl trace`: walks a packet description ("in_port=vm1,tcp,nw_src=10.0.0.1,tp_dst=80")
+  // through the live tables with the workers' own code and describes every step.
+  Status Trace(const std::string& flow, std::string* report) const;
 
   std::vector<WorkerStats> GetWorkerStats() const;
   SwitchStats GetStats() const;

@@ -74,6 +74,12 @@ class KernelEnd {
   // Collects the tags of test frames received within `ms`.
   std::vector<uint8_t> Receive(int ms) {
     std::vector<uint8_t> tags;
+    for (const auto& f : ReceiveFrames(ms)) tags.push_back(f[14]);
+    return tags;
+  }
+  // The whole test frames received within `ms`.
+  std::vector<std::vector<uint8_t>> ReceiveFrames(int ms) {
+    std::vector<std::vector<uint8_t>> frames;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
     while (std::chrono::steady_clock::now() < deadline) {
       pollfd p = {fd_, POLLIN, 0};
@@ -83,9 +89,9 @@ class KernelEnd {
       socklen_t len = sizeof(from);
       ssize_t n = recvfrom(fd_, buf, sizeof(buf), 0, reinterpret_cast<sockaddr*>(&from), &len);
       // Only frames the switch delivered to this interface, not our own transmissions.
-      if (n >= 15 && from.sll_pkttype != PACKET_OUTGOING) tags.push_back(buf[14]);
+      if (n >= 15 && from.sll_pkttype != PACKET_OUTGOING) frames.emplace_back(buf, buf + n);
     }
-    return tags;
+    return frames;
   }
 
  private:
@@ -237,6 +243,89 @@ TEST_F(SwitchTapTest, DeletingAPortUnderTrafficKeepsTheOthersForwarding) {
   EXPECT_EQ(sw_->ListPorts().size(), 3u);
   // A re-added port starts from zero.
   EXPECT_LT(Counters("vst2").tx_packets, 1000u);
+}
+
+// ---- flow tables over real ports ----
+
+FlowModRequest Add(const std::string& text) { return {FlowModRequest::Command::kAdd, text}; }
+
+TEST_F(SwitchTapTest, RulesSteerAndTheNextPacketSeesAChangedRule) {
+  ASSERT_TRUE(sw_->ModifyFlows({Add("priority=10,in_port=vst0,actions=output:vst2")}).ok());
+  ends_[0]->Send(kMacB, kMacA, 1);
+  EXPECT_EQ(ends_[2]->Receive(300), std::vector<uint8_t>{1});
+  EXPECT_TRUE(ends_[1]->Receive(50).empty());
+  // Same flow (same key, so it sits in the exact-match cache); the changed rule applies at once.
+  ASSERT_TRUE(sw_->ModifyFlows({{FlowModRequest::Command::kModifyStrict, "priority=10,in_port=vst0,actions=output:vst1"}}).ok());
+  ends_[0]->Send(kMacB, kMacA, 2);
+  EXPECT_EQ(ends_[1]->Receive(300), std::vector<uint8_t>{2});
+  EXPECT_TRUE(ends_[2]->Receive(50).empty());
+
+  std::vector<FlowEntry> flows;
+  ASSERT_TRUE(sw_->DumpFlows("", &flows).ok());
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0].packets, 2u);  // modify keeps counters
+  EXPECT_NE(flows[0].text.find("in_port=vst0"), std::string::npos) << flows[0].text;
+  EXPECT_NE(flows[0].text.find("output:vst1"), std::string::npos) << flows[0].text;
+}
+
+TEST_F(SwitchTapTest, DropRuleAndTableMissAreCounted) {
+  ASSERT_TRUE(sw_->ModifyFlows({Add("priority=20,in_port=vst1,actions=drop"), Add("priority=10,in_port=vst0,actions=normal")}).ok());
+  ends_[1]->Send(kBroadcast, kMacB, 1);
+  ends_[2]->Send(kBroadcast, kMacB, 2);  // no rule for vst2: table miss
+  EXPECT_TRUE(ends_[0]->Receive(300).empty());
+  EXPECT_EQ(Drop(Counters("vst1"), "policy"), 1u);
+  EXPECT_EQ(Drop(Counters("vst2"), "table_miss"), 1u);
+  ends_[0]->Send(kBroadcast, kMacA, 3);  // normal floods
+  EXPECT_EQ(ends_[1]->Receive(300), std::vector<uint8_t>{3});
+  EXPECT_EQ(ends_[2]->Receive(50), std::vector<uint8_t>{3});
+}
+
+TEST_F(SwitchTapTest, RewriteThenOutputAndOutputBeforeRewriteGetsTheOriginal) {
+  Status st = sw_->ModifyFlows({Add("in_port=vst0,actions=output:vst1,mod_dl_dst:02:00:00:00:00:0c,output:vst2")});
+  ASSERT_TRUE(st.ok()) << st.message();
+  ends_[0]->Send(kMacB, kMacA, 5);
+  auto at_b = ends_[1]->ReceiveFrames(300);
+  auto at_c = ends_[2]->ReceiveFrames(100);
+  ASSERT_EQ(at_b.size(), 1u);
+  ASSERT_EQ(at_c.size(), 1u);
+  EXPECT_EQ(at_b[0][5], 0x0b);  // output before the rewrite: the original destination
+  EXPECT_EQ(at_c[0][5], 0x0c);  // after mod_dl_dst
+  EXPECT_EQ(at_c[0][14], 5);
+}
+
+TEST_F(SwitchTapTest, BadBatchChangesNothing) {
+  ASSERT_TRUE(sw_->ModifyFlows({Add("priority=5,in_port=vst0,actions=output:vst1")}).ok());
+  FlowModResult r;
+  Status s = sw_->ModifyFlows({Add("priority=6,in_port=vst1,actions=output:vst0"), Add("priority=7,in_port=vst2,actions=output:vst0"),
+                               Add("priority=8,in_port=nosuchport,actions=drop")},
+                              &r);
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(r.error_index, 2u);
+  EXPECT_NE(s.message().find("flow-mod 2"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("nosuchport"), std::string::npos) << s.message();
+  std::vector<FlowEntry> flows;
+  ASSERT_TRUE(sw_->DumpFlows("", &flows).ok());
+  EXPECT_EQ(flows.size(), 1u);
+  EXPECT_FALSE(sw_->ModifyFlows({Add("in_port=vst0,actions=meter:1")}).ok());
+  EXPECT_FALSE(sw_->ModifyFlows({Add("in_port=vst0,actions=output:999")}).ok());
+  // Still forwarding with the one good rule.
+  ends_[0]->Send(kMacB, kMacA, 4);
+  EXPECT_EQ(ends_[1]->Receive(300), std::vector<uint8_t>{4});
+}
+
+TEST_F(SwitchTapTest, TraceShowsTablesAndTheNormalDecision) {
+  ASSERT_TRUE(sw_->ModifyFlows({Add("table=0,priority=100,in_port=vst0,actions=goto_table:1"),
+                                Add("table=1,priority=10,dl_dst=02:00:00:00:00:0b,actions=normal")}).ok());
+  ASSERT_TRUE(sw_->AddStaticMac(0, "02:00:00:00:00:0b", "vst1").ok());
+  std::string report;
+  ASSERT_TRUE(sw_->Trace("in_port=vst0,dl_dst=02:00:00:00:00:0b", &report).ok());
+  EXPECT_NE(report.find("table 1"), std::string::npos) << report;
+  EXPECT_NE(report.find("learned on vst1"), std::string::npos) << report;
+  EXPECT_FALSE(sw_->Trace("in_port=nope", &report).ok());
+  auto tables = sw_->GetTableStats();
+  ASSERT_EQ(tables.size(), 2u);
+  EXPECT_EQ(tables[1].table, 1);
+  EXPECT_EQ(tables[1].rules, 1u);
 }
 
 TEST(SwitchStandalone, WorkerStatsAndVersion) {

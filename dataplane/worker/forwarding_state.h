@@ -12,7 +12,11 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <vector>
+
+#include "flow/flow_pipeline.h"
+#include "flow/rule_counters.h"
 
 namespace vswitch {
 
@@ -44,6 +48,11 @@ struct ForwardingState {
   std::vector<uint32_t> flood_ports;                 // admin-up ports, ascending port number
   std::vector<std::vector<RxAssignment>> rx_by_worker;
   MacTable* macs = nullptr;                          // owned by the switch, lives as long as it
+  // The flow tables. Shared between consecutive states (a port change does not rebuild it);
+  // workers use the raw pointer for one iteration, and the last state holding it frees it
+  // after the grace period. Never null: an empty rule set is the implicit NORMAL pipeline.
+  std::shared_ptr<const flow::FlowPipeline> pipeline;
+  flow::RuleCounters* rule_counters = nullptr;       // owned by the switch
 };
 
 }  // namespace vswitch

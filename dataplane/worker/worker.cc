@@ -14,17 +14,6 @@ namespace vswitch {
 namespace {
 
 constexpr unsigned kEmptyPollsBeforeSleep = 256;
-constexpr uint8_t kNoKey = 0xff;
-
-inline uint64_t MacKeyWord(uint16_t vlan, const uint8_t* mac) {
-  MacKey k;
-  k.vlan = vlan;
-  std::memcpy(k.mac, mac, 6);
-  uint64_t w;
-  std::memcpy(&w, &k, sizeof(w));
-  return w;
-}
-
 inline uint32_t FilterIndex(uint64_t key_word) {
   // Fibonacci hashing spreads MAC/VLAN words over the direct-mapped filter.
   return static_cast<uint32_t>((key_word * 0x9E3779B97F4A7C15ull) >> 54);  // 10 bits = 1024 slots
@@ -99,15 +88,6 @@ void Worker::FlushTx(const ForwardingState& st) {
   n_dirty_ = 0;
 }
 
-inline void Worker::Enqueue(const ForwardingState& st, uint32_t port_no, rte_mbuf* m) {
-  TxBuffer& b = tx_[port_no];
-  if (b.count == 0) dirty_ports_[n_dirty_++] = port_no;
-  b.pkts[b.count++] = m;
-  if (b.count == kBurstSize) {
-    FlushPort(st, port_no);  // count is 0 again; the port stays in the dirty list harmlessly
-  }
-}
-
 void Worker::ProcessBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n) {
   PortCounterBlock& inc = port_counters_[in_port];
   uint64_t rx_bytes = 0;
@@ -119,115 +99,22 @@ void Worker::ProcessBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf*
     for (uint16_t i = 0; i < n; ++i) Drop(in_port, pkts[i], DropReason::kAdminDown);
     return;
   }
-
-  // Pass 1: parse every packet and collect the distinct FDB keys of the burst. Consecutive
-  // packets of one conversation share their MAC pair, so comparing with the previous key
-  // removes most duplicate lookups at the cost of one 64-bit compare.
-  rte_mbuf* ok[kBurstSize];
-  uint8_t dst_idx[kBurstSize];
-  MacKey ukeys[2 * kBurstSize];
-  const MacKey* ukey_ptrs[2 * kBurstSize];
-  uint64_t ukey_words[2 * kBurstSize];
-  bool ukey_is_src[2 * kBurstSize];
-  unsigned nu = 0;
-  uint16_t nok = 0;
-  uint8_t last_src = kNoKey, last_dst = kNoKey;
-  FlowKey key;
-  PacketLayout layout;
-
-  for (uint16_t i = 0; i < n; ++i) {
-    if (i + 4 < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void*));
-    rte_mbuf* m = pkts[i];
-    DropReason reason;
-    if (!ParseFrame(rte_pktmbuf_mtod(m, const uint8_t*), rte_pktmbuf_data_len(m), in_port, &key, &layout, &reason)) {
-      Drop(in_port, m, reason);
-      continue;
-    }
-    const uint16_t vlan = key.vlan_tci & 0x0fff;
-    uint8_t s = kNoKey, d = kNoKey;
-    if (!(key.eth_src[0] & 1)) {  // never learn a multicast source
-      uint64_t w = MacKeyWord(vlan, key.eth_src);
-      if (last_src != kNoKey && ukey_words[last_src] == w) {
-        s = last_src;
-      } else {
-        s = static_cast<uint8_t>(nu);
-        ukey_words[nu] = w;
-        std::memcpy(&ukeys[nu], &w, sizeof(w));
-        ukey_ptrs[nu] = &ukeys[nu];
-        ukey_is_src[nu] = true;
-        ++nu;
-        last_src = s;
-      }
-    }
-    if (!(key.eth_dst[0] & 1)) {  // multicast/broadcast destinations always flood
-      uint64_t w = MacKeyWord(vlan, key.eth_dst);
-      if (last_dst != kNoKey && ukey_words[last_dst] == w) {
-        d = last_dst;
-      } else {
-        d = static_cast<uint8_t>(nu);
-        ukey_words[nu] = w;
-        std::memcpy(&ukeys[nu], &w, sizeof(w));
-        ukey_ptrs[nu] = &ukeys[nu];
-        ukey_is_src[nu] = false;
-        ++nu;
-        last_dst = d;
-      }
-    }
-    dst_idx[nok] = d;
-    ok[nok++] = m;
+  // With no rules installed the pipeline is the implicit "priority=0,actions=NORMAL": the
+  // learning switch runs directly on the burst, with no classification to do.
+  if (st.pipeline->is_default()) {
+    NormalBurst(st, in_port, pkts, n);
+  } else {
+    FlowBurst(st, in_port, pkts, n);
   }
-  if (nok == 0) return;
+}
 
-  // Pass 2: one bulk lookup for all distinct keys.
-  int32_t slots[2 * kBurstSize];
-  MacTable& macs = *st.macs;
-  macs.LookupBurst(ukey_ptrs, nu, slots);
-
-  // Learning, once per distinct source.
-  const uint64_t now = rte_rdtsc();
-  for (unsigned u = 0; u < nu; ++u) {
-    if (!ukey_is_src[u]) continue;
-    int32_t slot = slots[u];
-    if (slot < 0) {
-      RequestLearn(ukey_words[u], in_port, now);
-      continue;
-    }
-    uint32_t port = macs.PortOf(slot);
-    if (port == in_port) {
-      macs.Touch(slot, now, touch_interval_tsc_);
-    } else if (port == MacTable::kNoPort || !macs.IsStatic(slot)) {
-      RequestLearn(ukey_words[u], in_port, now);  // new, or moved to this port
-    }
+void Worker::Output(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, const uint32_t* outs, uint32_t n_outs) {
+  if (n_outs == 0) {
+    Drop(in_port, m, DropReason::kNoOutput);
+    return;
   }
-
-  // Pass 3: forward.
-  for (uint16_t i = 0; i < nok; ++i) {
-    rte_mbuf* m = ok[i];
-    uint32_t out = MacTable::kNoPort;
-    if (dst_idx[i] != kNoKey && slots[dst_idx[i]] >= 0) out = macs.PortOf(slots[dst_idx[i]]);
-    if (out != MacTable::kNoPort && out < kMaxPorts && st.ports[out].present) {
-      if (out == in_port) {
-        Drop(in_port, m, DropReason::kSamePort);
-      } else if (!st.ports[out].admin_up) {
-        Drop(in_port, m, DropReason::kAdminDown);
-      } else {
-        Enqueue(st, out, m);
-      }
-      continue;
-    }
-    // Flood: every admin-up port but the ingress gets the same mbuf (refcount, no copy).
-    const uint32_t* fp = st.flood_ports.data();
-    const size_t nf = st.flood_ports.size();
-    uint16_t outputs = 0;
-    for (size_t k = 0; k < nf; ++k) outputs += fp[k] != in_port;
-    if (outputs == 0) {
-      Drop(in_port, m, DropReason::kNoOutput);
-      continue;
-    }
-    if (outputs > 1) rte_mbuf_refcnt_update(m, static_cast<int16_t>(outputs - 1));
-    for (size_t k = 0; k < nf; ++k)
-      if (fp[k] != in_port) Enqueue(st, fp[k], m);
-  }
+  if (n_outs > 1) rte_mbuf_refcnt_update(m, static_cast<int16_t>(n_outs - 1));
+  for (uint32_t k = 0; k < n_outs; ++k) Enqueue(st, outs[k], m);
 }
 
 void Worker::Run() {

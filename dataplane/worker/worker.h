@@ -15,7 +15,10 @@
 #include <cstdint>
 #include <memory>
 
+#include "flow/exact_match_cache.h"
+#include "flow/flow_pipeline.h"
 #include "packet/drop_reason.h"
+#include "packet/flow_key.h"
 #include "worker/forwarding_state.h"
 
 namespace vswitch {
@@ -52,6 +55,7 @@ struct WorkerConfig {
   const std::atomic<const ForwardingState*>* state = nullptr;
   const std::atomic<bool>* stop = nullptr;
   rte_ring* learn_ring = nullptr;  // single producer (this worker), single consumer (control)
+  rte_mempool* pool = nullptr;     // for the copies an output-then-rewrite action list needs
   uint64_t tsc_hz = 0;
   unsigned idle_sleep_us = 0;      // sleep this long after many empty polls; 0 = pure polling
 };
@@ -64,7 +68,8 @@ class Worker {
   // The poll loop; returns when *stop becomes true. Runs on the worker's lcore.
   void Run();
 
-  // Processes one received burst from port `in_port` (exposed for tests and the trace tool).
+  // Processes one received burst from port `in_port`: counts it, then takes the learning
+  // switch path when no flow rules are installed, else the flow path.
   void ProcessBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n);
   // Sends every buffered packet.
   void FlushTx(const ForwardingState& st);
@@ -85,6 +90,18 @@ class Worker {
   };
   static constexpr unsigned kLearnFilterSize = 1024;
 
+  // worker/normal_path.cc: the learning switch for a whole burst (no rules installed), and
+  // the NORMAL action for one packet inside an action list.
+  void NormalBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n);
+  void NormalDecide(const ForwardingState& st, uint32_t in_port, const FlowKey& key, uint32_t* outs, uint32_t* n_outs);
+  void AddFloodPorts(const ForwardingState& st, uint32_t in_port, uint32_t* outs, uint32_t* n_outs);
+  // worker/flow_path.cc: classify a burst through the flow tables and run each packet's actions.
+  void FlowBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n);
+  void ExecuteActions(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, FlowKey* key, PacketLayout layout,
+                      const flow::PipelineResult& result);
+  // Sends `m` to every port in outs (refcounted, no copy); frees it if outs is empty.
+  void Output(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, const uint32_t* outs, uint32_t n_outs);
+
   void Enqueue(const ForwardingState& st, uint32_t port_no, rte_mbuf* m);
   void FlushPort(const ForwardingState& st, uint32_t port_no);
   void Drop(uint32_t in_port, rte_mbuf* m, DropReason reason);
@@ -97,8 +114,17 @@ class Worker {
   uint32_t dirty_ports_[2 * kMaxPorts];  // a port can appear twice if it filled mid-burst
   uint32_t n_dirty_ = 0;
   std::unique_ptr<LearnFilterSlot[]> learn_filter_;
+  flow::ExactMatchCache emc_;
   uint64_t touch_interval_tsc_;
   uint64_t learn_retry_tsc_;
 };
+
+// Buffers `m` for `port_no`; a full buffer is sent at once, the rest at the end of the burst.
+inline void Worker::Enqueue(const ForwardingState& st, uint32_t port_no, rte_mbuf* m) {
+  TxBuffer& b = tx_[port_no];
+  if (b.count == 0) dirty_ports_[n_dirty_++] = port_no;
+  b.pkts[b.count++] = m;
+  if (b.count == kBurstSize) FlushPort(st, port_no);  // the port may appear twice in the dirty list: harmless
+}
 
 }  // namespace vswitch

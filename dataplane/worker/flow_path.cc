@@ -1,0 +1,144 @@
+// The flow path: classify a burst through the flow tables (exact-match cache, then the
+// tuple-space classifier for misses) and run each packet's composed action list.
+#include <rte_cycles.h>
+#include <rte_prefetch.h>
+
+#include "flow/flow_lookup.h"
+#include "flow/packet_rewrite.h"
+#include "packet/parser.h"
+#include "worker/worker.h"
+
+namespace vswitch {
+
+void Worker::FlowBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n) {
+  FlowKey keys[kBurstSize];
+  const FlowKey* key_ptrs[kBurstSize];
+  PacketLayout layouts[kBurstSize];
+  rte_mbuf* ok[kBurstSize];
+  uint16_t nok = 0;
+  for (uint16_t i = 0; i < n; ++i) {
+    if (i + 4 < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void*));
+    rte_mbuf* m = pkts[i];
+    DropReason reason;
+    if (!ParseFrame(rte_pktmbuf_mtod(m, const uint8_t*), rte_pktmbuf_data_len(m), in_port, &keys[nok], &layouts[nok],
+                    &reason)) {
+      Drop(in_port, m, reason);
+      continue;
+    }
+    key_ptrs[nok] = &keys[nok];
+    ok[nok++] = m;
+  }
+  if (nok == 0) return;
+  const flow::FlowPipeline& pipeline = *st.pipeline;
+  flow::PipelineResult results[kBurstSize];
+  flow::ClassifyBurst(pipeline, &emc_, key_ptrs, nok, results);
+  const uint64_t now = rte_rdtsc();
+  for (uint16_t i = 0; i < nok; ++i) {
+    flow::CountRules(st.rule_counters, config_.index, pipeline, results[i], ok[i]->pkt_len, now);
+    ExecuteActions(st, in_port, ok[i], &keys[i], layouts[i], results[i]);
+  }
+}
+
+void Worker::ExecuteActions(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, FlowKey* key,
+                            PacketLayout layout, const flow::PipelineResult& result) {
+  using flow::ActionType;
+  // Outputs collect in `outs` until the packet is about to change: then the unchanged packet
+  // goes to them (OpenFlow: an output sends the packet as it is at that point) and the rest
+  // of the list works on a copy.
+  uint32_t outs[kMaxPorts];
+  uint32_t n_outs = 0;
+  bool ended = false;
+  st.pipeline->ForEachAction(result, [&](const flow::Action& a) {
+    if (ended) return;
+    switch (a.type) {
+      case ActionType::kOutput: {
+        uint32_t p = a.u32;
+        if (p >= kMaxPorts || !st.ports[p].present) {
+          CounterAdd(port_counters_[in_port].drops[static_cast<int>(DropReason::kNoOutput)], 1);
+        } else if (!st.ports[p].admin_up) {
+          CounterAdd(port_counters_[in_port].drops[static_cast<int>(DropReason::kAdminDown)], 1);
+        } else if (p != in_port && n_outs < kMaxPorts) {  // OpenFlow: output:in_port is a no-op
+          outs[n_outs++] = p;
+        }
+        break;
+      }
+      case ActionType::kInPort:
+        if (n_outs < kMaxPorts) outs[n_outs++] = in_port;
+        break;
+      case ActionType::kFlood:
+        if (n_outs + st.flood_ports.size() <= kMaxPorts) AddFloodPorts(st, in_port, outs, &n_outs);
+        break;
+      case ActionType::kNormal:
+        if (n_outs + st.flood_ports.size() <= kMaxPorts) NormalDecide(st, in_port, *key, outs, &n_outs);
+        break;
+      case ActionType::kSetEthSrc:
+      case ActionType::kSetEthDst:
+      case ActionType::kSetIpv4Src:
+      case ActionType::kSetIpv4Dst:
+      case ActionType::kSetTpSrc:
+      case ActionType::kSetTpDst:
+      case ActionType::kSetVlanVid:
+      case ActionType::kSetDscp:
+      case ActionType::kPushVlan:
+      case ActionType::kPopVlan: {
+        if (n_outs > 0 || rte_mbuf_refcnt_read(m) > 1) {
+          rte_mbuf* copy = rte_pktmbuf_copy(m, config_.pool, 0, UINT32_MAX);
+          if (copy == nullptr) {
+            // The outputs so far still get the packet; the rest of the list cannot run.
+            if (n_outs > 0) {
+              Output(st, in_port, m, outs, n_outs);
+              CounterAdd(port_counters_[in_port].drops[static_cast<int>(DropReason::kNoMbuf)], 1);
+            } else {
+              Drop(in_port, m, DropReason::kNoMbuf);
+            }
+            m = nullptr;
+            ended = true;
+            return;
+          }
+          if (n_outs > 0) {
+            Output(st, in_port, m, outs, n_outs);
+          } else {
+            rte_pktmbuf_free(m);  // our reference to a shared buffer
+          }
+          m = copy;
+          n_outs = 0;
+        }
+        uint8_t* data = rte_pktmbuf_mtod(m, uint8_t*);
+        uint8_t* before = data;
+        uint32_t len = rte_pktmbuf_data_len(m);
+        flow::RewriteResult r = flow::ApplyRewrite(a, &data, &len, rte_pktmbuf_headroom(m), &layout);
+        if (r == flow::RewriteResult::kNoHeadroom) {
+          Drop(in_port, m, DropReason::kNoHeadroom);
+          m = nullptr;
+          ended = true;
+          return;
+        }
+        if (data < before) {
+          rte_pktmbuf_prepend(m, static_cast<uint16_t>(before - data));
+        } else if (data > before) {
+          rte_pktmbuf_adj(m, static_cast<uint16_t>(data - before));
+        }
+        flow::ApplyActionToKey(a, key);  // a later `normal` sees the rewritten addresses
+        break;
+      }
+      case ActionType::kSetRegister:
+      case ActionType::kGotoTable:
+      case ActionType::kSetTunnel:
+        flow::ApplyActionToKey(a, key);  // metadata only: no packet bytes change
+        break;
+      case ActionType::kMeter:    // refused by Switch::ModifyFlows until meters exist
+      case ActionType::kNfChain:  // refused by the rule parser until service chains exist
+        break;
+    }
+  });
+  if (m == nullptr) return;
+  if (n_outs > 0) {
+    Output(st, in_port, m, outs, n_outs);
+    return;
+  }
+  // No output: the rules said drop, or a table had no matching rule.
+  bool miss = result.fate == flow::PipelineFate::kTableMiss;
+  Drop(in_port, m, miss ? DropReason::kTableMiss : DropReason::kPolicy);
+}
+
+}  // namespace vswitch
