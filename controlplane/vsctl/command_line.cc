@@ -68,7 +68,7 @@ std::string GlobalHelp(const po::options_description& desc) {
   text << "Usage: vsctl [OPTIONS] COMMAND [ARGS]\nControls a running vswitchd.\n\nCommands:\n";
   for (const CommandSpec& command : Commands()) {
     std::string synopsis = std::string(command.name) + (*command.arguments ? " " : "") + command.arguments;
-    text << "  " << synopsis << std::string(synopsis.size() < 34 ? 34 - synopsis.size() : 1, ' ')
+    text << "  " << synopsis << std::string(synopsis.size() < 37 ? 37 - synopsis.size() : 1, ' ')
          << command.summary << "\n";
   }
   text << "\n" << desc
