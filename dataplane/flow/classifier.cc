@@ -18,7 +18,8 @@ inline uint32_t Classifier::Subtable::Find(const FlowKey& key, uint32_t hash) co
     const Slot s = slots[i];
     if (s.entry == 0) return UINT32_MAX;
     if (s.hash == hash) {
-      const uint64_t* stored = &keys[static_cast<size_t>(s.entry - 1) * n_words];
+      // data() + offset, not &keys[...]: a catch-all subtable has n_words == 0 and no keys.
+      const uint64_t* stored = keys.data() + static_cast<size_t>(s.entry - 1) * n_words;
       uint64_t diff = 0;
       for (uint32_t k = 0; k < n_words; ++k) diff |= (w[word_index[k]] & mask_words[k]) ^ stored[k];
       if (diff == 0) return s.entry - 1;
