@@ -15,6 +15,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#if defined(__AVX__)
+#include <immintrin.h>
+#endif
 
 namespace vswitch {
 
@@ -51,11 +54,27 @@ struct alignas(8) FlowKey {
   uint16_t tcp_flags;               // low 12 bits of the TCP flags word
   uint16_t pad0;                    // explicit padding, always zero
 
-  void Clear() { std::memset(this, 0, sizeof(*this)); }
+  // Zeroes the key with a few wide stores. A plain memset of this size is compiled to
+  // `rep stos` on some targets, whose start-up cost was half of the parser's time per packet.
+  inline void Clear();
   bool operator==(const FlowKey& o) const { return std::memcmp(this, &o, sizeof(*this)) == 0; }
 };
 
 static_assert(sizeof(FlowKey) % 8 == 0, "FlowKey is hashed and masked as 64-bit words");
+
+inline void FlowKey::Clear() {
+#if defined(__AVX__)
+  static_assert(sizeof(FlowKey) == 112, "update Clear() when the key changes size");
+  char* p = reinterpret_cast<char*>(this);
+  const __m256i zero = _mm256_setzero_si256();
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), zero);
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(p + 32), zero);
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(p + 64), zero);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(p + 96), _mm256_castsi256_si128(zero));
+#else
+  std::memset(this, 0, sizeof(*this));
+#endif
+}
 
 // Header offsets recorded by the parser so actions can rewrite fields without re-parsing.
 struct PacketLayout {

@@ -3,6 +3,7 @@
 #include <rte_cycles.h>
 #include <rte_prefetch.h>
 
+#include <cstddef>
 #include <cstring>
 
 #include "l2/mac_table.h"
@@ -23,6 +24,21 @@ inline uint64_t MacKeyWord(uint16_t vlan, const uint8_t* mac) {
   std::memcpy(&w, &k, sizeof(w));
   return w;
 }
+
+// The FDB key words straight from the frame: one unaligned 8-byte load each. Reading them
+// back from the FlowKey the parser has just written would stall on store forwarding (the
+// parser writes the MACs with narrower stores than this 8-byte read).
+inline uint64_t DstKeyWord(const uint8_t* frame, uint16_t vlan) {
+  uint64_t w;
+  std::memcpy(&w, frame, 8);  // dst MAC in the low 6 bytes (little-endian)
+  return (w << 16) | vlan;
+}
+inline uint64_t SrcKeyWord(const uint8_t* frame, uint16_t vlan) {
+  uint64_t w;
+  std::memcpy(&w, frame + 4, 8);  // src MAC in the high 6 bytes
+  return (w & ~0xffffull) | vlan;
+}
+static_assert(sizeof(MacKey) == 8 && offsetof(MacKey, mac) == 2, "key words assume {vlan, mac[6]}");
 
 }  // namespace
 
@@ -100,10 +116,11 @@ void Worker::NormalBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf**
       Drop(in_port, m, reason);
       continue;
     }
+    const uint8_t* frame = rte_pktmbuf_mtod(m, const uint8_t*);
     const uint16_t vlan = key.vlan_tci & 0x0fff;
     uint8_t d = kNoKey;
-    if (!(key.eth_src[0] & 1)) {  // never learn a multicast source
-      uint64_t w = MacKeyWord(vlan, key.eth_src);
+    if (!(frame[6] & 1)) {  // never learn a multicast source
+      uint64_t w = SrcKeyWord(frame, vlan);
       if (last_src == kNoKey || ukey_words[last_src] != w) {
         ukey_words[nu] = w;
         std::memcpy(&ukeys[nu], &w, sizeof(w));
@@ -112,8 +129,8 @@ void Worker::NormalBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf**
         last_src = static_cast<uint8_t>(nu++);
       }
     }
-    if (!(key.eth_dst[0] & 1)) {  // multicast/broadcast destinations always flood
-      uint64_t w = MacKeyWord(vlan, key.eth_dst);
+    if (!(frame[0] & 1)) {  // multicast/broadcast destinations always flood
+      uint64_t w = DstKeyWord(frame, vlan);
       if (last_dst != kNoKey && ukey_words[last_dst] == w) {
         d = last_dst;
       } else {
