@@ -38,6 +38,7 @@ Status MacTable::Create(uint32_t capacity, rte_rcu_qsbr* qsbr, const char* name,
   t->entries_.reset(new MacEntryState[static_cast<size_t>(max_key) + 1]);
   for (int32_t i = 0; i <= max_key; ++i) {
     t->entries_[i].port_no.store(kNoPort);
+    t->entries_[i].remote_ip.store(0);
     t->entries_[i].is_static.store(0);
     t->entries_[i].last_seen_tsc.store(0);
   }
@@ -50,13 +51,14 @@ MacTable::~MacTable() {
   if (hash_ != nullptr) rte_hash_free(hash_);
 }
 
-Status MacTable::Insert(const MacKey& key, uint32_t port_no, bool is_static, uint64_t now_tsc) {
+Status MacTable::Insert(const MacKey& key, uint32_t port_no, uint32_t remote_ip, bool is_static, uint64_t now_tsc) {
   if (size() >= capacity_) return Status::ResourceExhausted("MAC table full");
   int32_t slot = rte_hash_add_key(hash_, &key);
   if (slot < 0) return Status::ResourceExhausted("MAC table full");
   MacEntryState& e = entries_[slot];
   e.is_static.store(is_static ? 1 : 0, std::memory_order_relaxed);
   e.last_seen_tsc.store(now_tsc, std::memory_order_relaxed);
+  e.remote_ip.store(remote_ip, std::memory_order_relaxed);
   e.port_no.store(port_no, std::memory_order_release);
   if (!is_static && port_no < learned_per_port_.size()) ++learned_per_port_[port_no];
   ++count_;
@@ -72,27 +74,34 @@ void MacTable::DeleteAt(const MacKey& key, int32_t slot) {
   if (rte_hash_del_key(hash_, &key) >= 0) --count_;
 }
 
-LearnResult MacTable::Learn(const MacKey& key, uint32_t port_no, uint64_t now_tsc, uint32_t port_limit) {
+LearnResult MacTable::Learn(const MacKey& key, uint32_t port_no, uint64_t now_tsc, uint32_t port_limit, uint32_t remote_ip) {
   int32_t slot = rte_hash_lookup(hash_, &key);
   if (slot >= 0) {
     MacEntryState& e = entries_[slot];
     if (e.is_static.load(std::memory_order_relaxed)) return LearnResult::kStaticKept;
     uint32_t old = e.port_no.load(std::memory_order_relaxed);
     e.last_seen_tsc.store(now_tsc, std::memory_order_relaxed);
-    if (old == port_no) return LearnResult::kRefreshed;
+    if (old == port_no && e.remote_ip.load(std::memory_order_relaxed) == remote_ip) return LearnResult::kRefreshed;
+    if (old == port_no) {
+      e.remote_ip.store(remote_ip, std::memory_order_release);  // moved to another remote VTEP
+      return LearnResult::kMoved;
+    }
     if (port_limit != 0 && port_no < learned_per_port_.size() && learned_per_port_[port_no] >= port_limit)
       return LearnResult::kPortLimit;
     if (old < learned_per_port_.size() && learned_per_port_[old] > 0) --learned_per_port_[old];
     if (port_no < learned_per_port_.size()) ++learned_per_port_[port_no];
-    e.port_no.store(port_no, std::memory_order_release);  // a MAC moved (VM migration)
+    // A MAC moved (VM migration). The remote is written first: a reader that sees the new
+    // port may see the old remote for one packet, never a tunnel port with a stale local 0.
+    e.remote_ip.store(remote_ip, std::memory_order_relaxed);
+    e.port_no.store(port_no, std::memory_order_release);
     return LearnResult::kMoved;
   }
   if (port_limit != 0 && port_no < learned_per_port_.size() && learned_per_port_[port_no] >= port_limit)
     return LearnResult::kPortLimit;
-  return Insert(key, port_no, false, now_tsc).ok() ? LearnResult::kLearned : LearnResult::kTableFull;
+  return Insert(key, port_no, remote_ip, false, now_tsc).ok() ? LearnResult::kLearned : LearnResult::kTableFull;
 }
 
-Status MacTable::AddStatic(const MacKey& key, uint32_t port_no) {
+Status MacTable::AddStatic(const MacKey& key, uint32_t port_no, uint32_t remote_ip) {
   int32_t slot = rte_hash_lookup(hash_, &key);
   if (slot >= 0) {
     MacEntryState& e = entries_[slot];
@@ -100,10 +109,11 @@ Status MacTable::AddStatic(const MacKey& key, uint32_t port_no) {
     if (!e.is_static.load(std::memory_order_relaxed) && old < learned_per_port_.size() && learned_per_port_[old] > 0)
       --learned_per_port_[old];
     e.is_static.store(1, std::memory_order_relaxed);
+    e.remote_ip.store(remote_ip, std::memory_order_relaxed);
     e.port_no.store(port_no, std::memory_order_release);
     return Status::Ok();
   }
-  return Insert(key, port_no, true, 0);
+  return Insert(key, port_no, remote_ip, true, 0);
 }
 
 bool MacTable::Delete(const MacKey& key) {
@@ -153,7 +163,8 @@ std::vector<MacTableEntryView> MacTable::Snapshot() const {
   int32_t slot;
   while ((slot = rte_hash_iterate(hash_, &key, &data, &iter)) >= 0) {
     const MacEntryState& e = entries_[slot];
-    out.push_back({*static_cast<const MacKey*>(key), e.port_no.load(), e.is_static.load() != 0, e.last_seen_tsc.load()});
+    out.push_back({*static_cast<const MacKey*>(key), e.port_no.load(), e.remote_ip.load(), e.is_static.load() != 0,
+                   e.last_seen_tsc.load()});
   }
   return out;
 }

@@ -29,25 +29,33 @@
 
 namespace vswitch {
 
-// The FDB key: 8 bytes, hashed as one word.
-struct alignas(8) MacKey {
-  uint16_t vlan;   // VLAN id (0 = untagged)
+// The FDB key: the L2 domain (0 for plain ports, the VNI for a tenant's logical switch),
+// the VLAN and the MAC. `word` packs MAC and VLAN so the fast path compares keys with two
+// integer compares.
+struct alignas(4) MacKey {
   uint8_t mac[6];
-  bool operator==(const MacKey& o) const { return vlan == o.vlan && __builtin_memcmp(mac, o.mac, 6) == 0; }
+  uint16_t vlan;    // VLAN id (0 = untagged)
+  uint32_t domain;  // L2 domain: 0, or a VXLAN VNI
+  bool operator==(const MacKey& o) const { return __builtin_memcmp(this, &o, sizeof(*this)) == 0; }
 };
-static_assert(sizeof(MacKey) == 8);
+static_assert(sizeof(MacKey) == 12);
 
-// A worker's report that `key` was seen arriving on `port_no`.
-struct alignas(16) LearnEvent {
-  MacKey key;
+// What a worker reports to the control thread through its ring.
+struct alignas(8) LearnEvent {
+  enum Type : uint8_t { kMac = 0, kNeighbor = 1, kResolve = 2 };
+  uint8_t type;
+  uint8_t mac[6];      // kNeighbor: the neighbour's MAC
+  uint8_t pad;
+  MacKey key;          // kMac: seen arriving on port_no (from remote_ip when it came through a tunnel)
   uint32_t port_no;
-  uint32_t pad;
+  uint32_t ip;         // kMac: remote VTEP (0 = local); kNeighbor/kResolve: the IPv4 address
 };
-static_assert(sizeof(LearnEvent) == 16);
+static_assert(sizeof(LearnEvent) == 32);
 
 // Per-entry state read by workers.
 struct alignas(16) MacEntryState {
   std::atomic<uint32_t> port_no;
+  std::atomic<uint32_t> remote_ip;  // remote VTEP for entries on a tunnel port, else 0
   std::atomic<uint8_t> is_static;
   std::atomic<uint64_t> last_seen_tsc;
 };
@@ -55,6 +63,7 @@ struct alignas(16) MacEntryState {
 struct MacTableEntryView {
   MacKey key;
   uint32_t port_no;
+  uint32_t remote_ip;
   bool is_static;
   uint64_t last_seen_tsc;
 };
@@ -76,6 +85,7 @@ class MacTable {
     rte_hash_lookup_bulk(hash_, reinterpret_cast<const void**>(const_cast<const MacKey**>(keys)), n, out_slot);
   }
   uint32_t PortOf(int32_t slot) const { return entries_[slot].port_no.load(std::memory_order_relaxed); }
+  uint32_t RemoteOf(int32_t slot) const { return entries_[slot].remote_ip.load(std::memory_order_relaxed); }
   bool IsStatic(int32_t slot) const { return entries_[slot].is_static.load(std::memory_order_relaxed) != 0; }
   // Refreshes the last-seen time if it is older than touch_interval_tsc.
   void Touch(int32_t slot, uint64_t now_tsc, uint64_t touch_interval_tsc) {
@@ -85,8 +95,8 @@ class MacTable {
 
   // ---- Control path (single writer) ----
   // `port_limit` of 0 = unlimited. `learned_on_port` counts learned entries per port number.
-  LearnResult Learn(const MacKey& key, uint32_t port_no, uint64_t now_tsc, uint32_t port_limit);
-  Status AddStatic(const MacKey& key, uint32_t port_no);
+  LearnResult Learn(const MacKey& key, uint32_t port_no, uint64_t now_tsc, uint32_t port_limit, uint32_t remote_ip = 0);
+  Status AddStatic(const MacKey& key, uint32_t port_no, uint32_t remote_ip = 0);
   bool Delete(const MacKey& key);
   // Deletes learned entries idle for longer than max_idle_tsc; returns how many.
   unsigned Age(uint64_t now_tsc, uint64_t max_idle_tsc);
@@ -98,7 +108,7 @@ class MacTable {
 
  private:
   MacTable() = default;
-  Status Insert(const MacKey& key, uint32_t port_no, bool is_static, uint64_t now_tsc);
+  Status Insert(const MacKey& key, uint32_t port_no, uint32_t remote_ip, bool is_static, uint64_t now_tsc);
   void DeleteAt(const MacKey& key, int32_t slot);
 
   rte_hash* hash_ = nullptr;

@@ -8,7 +8,7 @@
 namespace vswitch {
 namespace {
 
-MacKey Key(uint16_t vlan, uint8_t last) { return MacKey{vlan, {0x02, 0, 0, 0, 0, last}}; }
+MacKey Key(uint16_t vlan, uint8_t last, uint32_t domain = 0) { return MacKey{{0x02, 0, 0, 0, 0, last}, vlan, domain}; }
 
 std::unique_ptr<MacTable> NewTable(uint32_t capacity = 1024) {
   static std::atomic<int> n{0};
@@ -47,6 +47,21 @@ TEST(MacTable, VlansAreSeparate) {
   EXPECT_EQ(t->PortOf(Lookup(*t, Key(10, 1))), 1u);
   EXPECT_EQ(t->PortOf(Lookup(*t, Key(20, 1))), 2u);
   EXPECT_LT(Lookup(*t, Key(30, 1)), 0);
+}
+
+TEST(MacTable, DomainsAreSeparateAndRemotesAreKept) {
+  auto t = NewTable();
+  t->Learn(Key(0, 1, 100), 3, 0, 0, /*remote_ip=*/0x0a000001);
+  t->Learn(Key(0, 1, 200), 4, 0, 0);
+  int32_t a = Lookup(*t, Key(0, 1, 100));
+  ASSERT_GE(a, 0);
+  EXPECT_EQ(t->PortOf(a), 3u);
+  EXPECT_EQ(t->RemoteOf(a), 0x0a000001u);
+  EXPECT_EQ(t->PortOf(Lookup(*t, Key(0, 1, 200))), 4u);
+  EXPECT_LT(Lookup(*t, Key(0, 1, 0)), 0);
+  // The same MAC now behind another remote VTEP: a move.
+  EXPECT_EQ(t->Learn(Key(0, 1, 100), 3, 0, 0, 0x0a000002), LearnResult::kMoved);
+  EXPECT_EQ(t->RemoteOf(a), 0x0a000002u);
 }
 
 TEST(MacTable, StaticEntriesDoNotMoveOrAge) {
