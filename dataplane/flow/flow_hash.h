@@ -38,11 +38,12 @@ inline uint32_t HashFinish(uint32_t h) {
 inline uint32_t HashFlowKey(const FlowKey& key) {
   const KeyWord* w = Words(key);
   uint32_t a = 0x9747b28cu, b = 0x1b873593u;
-  static_assert(kFlowKeyWords % 2 == 0);
-  for (size_t i = 0; i < kFlowKeyWords; i += 2) {
+  size_t i = 0;
+  for (; i + 1 < kFlowKeyWords; i += 2) {
     a = HashStep(a, w[i]);
     b = HashStep(b, w[i + 1]);
   }
+  if (i < kFlowKeyWords) a = HashStep(a, w[i]);  // odd word count
   return HashFinish(a ^ (b * 0x2c1b3c6du));
 }
 
