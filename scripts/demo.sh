@@ -29,7 +29,7 @@ while [[ $# -gt 0 ]]; do
     --stop) action=stop ;;
     --no-setup) setup=0 ;;
     --bin-dir) bin_dir="$2"; shift ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see $0 --help)" ;;
   esac
   shift
@@ -60,6 +60,7 @@ stop_demo() {
 if [[ "$action" == stop ]]; then
   step "stopping the demo"
   stop_demo
+  rm -rf "$RUN_DIR"
   exit 0
 fi
 

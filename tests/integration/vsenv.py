@@ -159,7 +159,7 @@ class Process:
         return self.proc.poll() is None
 
     def stop(self, timeout=15):
-        """SIGTERM, then SIGKILL; returns the exit code."""
+        """SIGTERM, then SIGKILL; returns the exit code. Safe to call again."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -399,6 +399,18 @@ class Env:
         else:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
+    def check_daemons_shut_down_cleanly(self):
+        """Every vswitchd the test started must exit 0 on SIGTERM and never have crashed:
+        a clean shutdown is part of the interface (SIGINT/SIGTERM = clean shutdown)."""
+        for p in self.processes:
+            if not p.name.startswith("vswitchd"):
+                continue
+            rc = p.stop()
+            out = p.output()
+            check(rc == 0, f"{p.name} (pid {p.pid}) exited with {rc} when stopped with SIGTERM:\n{out}")
+            bad = re.search(r"PANIC|terminate called|Segmentation fault|AddressSanitizer", out)
+            check(not bad, f"{p.name} (pid {p.pid}) output shows a crash ({bad.group(0) if bad else ''}):\n{out}")
+
     def dump_logs(self):
         for p in self.processes:
             print(f"----- {p.name} (pid {p.pid}) output -----\n{p.output()}", flush=True)
@@ -486,6 +498,7 @@ def main(test_function, argv=None, needs=()):
             require(tool)
         env = Env(args.bin_dir)
         test_function(env)
+        env.check_daemons_shut_down_cleanly()
         print("PASS", flush=True)
         return 0
     except TestSkip as e:
