@@ -1,0 +1,34 @@
+// One DPDK port vsbench attaches to (a vdev given on the EAL command line): configured with
+// one rx and one tx queue, started, and waited on until its link is up (a memif client or
+// virtio-user port is up once the switch's side accepted the connection).
+#pragma once
+
+#include <rte_mempool.h>
+
+#include <cstdint>
+#include <string>
+
+namespace vswitch::vsbench {
+
+class TrafficPort {
+ public:
+  TrafficPort() = default;
+  TrafficPort(const TrafficPort&) = delete;
+  TrafficPort& operator=(const TrafficPort&) = delete;
+  ~TrafficPort();
+
+  // Finds the port of vdev `name`, configures and starts it. "" on success, else the reason.
+  std::string Open(const std::string& name, rte_mempool* pool);
+  // Waits until the link is up; "" on success, else a message naming the device.
+  std::string WaitForLink(double timeout_s) const;
+
+  uint16_t id() const { return port_id_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+  uint16_t port_id_ = UINT16_MAX;
+  bool started_ = false;
+};
+
+}  // namespace vswitch::vsbench
