@@ -12,7 +12,9 @@ size is the inner frame's; the outer Ethernet/IPv4/UDP/VXLAN headers add 50 byte
 
 Flows differ by (source IPv4, UDP source port, UDP destination port), drawn from a seeded
 PRNG without repetition, so the same arguments always give a byte-identical file (the pcap
-timestamps are synthetic too).
+timestamps are synthetic too). With --flow-tuples FILE the flows are taken from FILE instead,
+one "SRC_IP DST_IP SPORT DPORT" per line (bench/tools/gen_rules.py writes such files for
+traffic that must hit a rule set).
 """
 
 import argparse
@@ -92,6 +94,40 @@ class FlowSpace:
                 self.tuples.append(t)
 
 
+def read_flow_tuples(path):
+    """Flow tuples (src bytes, dst bytes, sport, dport) from a file, with line numbers in errors."""
+    tuples = []
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            fields = line.split()
+            if not fields or fields[0].startswith("#"):
+                continue
+            if len(fields) != 4:
+                raise ValueError(f"{path}:{n}: expected 'SRC_IP DST_IP SPORT DPORT', got {line.strip()!r}")
+            try:
+                sport, dport = int(fields[2]), int(fields[3])
+            except ValueError:
+                raise ValueError(f"{path}:{n}: ports must be integers") from None
+            if not (0 <= sport <= 65535 and 0 <= dport <= 65535):
+                raise ValueError(f"{path}:{n}: ports must be in 0..65535")
+            try:
+                tuples.append((parse_ipv4(fields[0]), parse_ipv4(fields[1]), sport, dport))
+            except ValueError as e:
+                raise ValueError(f"{path}:{n}: {e}") from None
+    if not tuples:
+        raise ValueError(f"{path}: no flow tuples")
+    return tuples
+
+
+def flow_tuples(args, dst_ip):
+    """Every flow as (src bytes, dst bytes, sport, dport), in replay order."""
+    if args.flow_tuples:
+        return read_flow_tuples(args.flow_tuples)
+    space = FlowSpace(args.flows, args.seed)
+    return [(bytes((10, (ip_low >> 16) & 0xFF, (ip_low >> 8) & 0xFF, ip_low & 0xFF)), dst_ip, sport, dport)
+            for ip_low, sport, dport in space.tuples]
+
+
 def build_frames(args):
     """Yields every frame of the capture (without FCS) in replay order."""
     src_mac = parse_mac(args.src_mac)
@@ -119,13 +155,14 @@ def build_frames(args):
         vxlan = struct.pack("!II", 0x08000000, args.vxlan << 8)  # I flag, VNI
         outer = (outer_l2, outer_src, outer_dst, vxlan)
 
-    space = FlowSpace(args.flows, args.seed)
-    count = args.packets if args.packets else args.flows
+    tuples = flow_tuples(args, dst_ip)
+    flows = len(tuples)
+    count = args.packets if args.packets else flows
     for i in range(count):
-        ip_low, sport, dport = space.tuples[i % args.flows]
-        src_ip = bytes((10, (ip_low >> 16) & 0xFF, (ip_low >> 8) & 0xFF, ip_low & 0xFF))
+        src_ip, flow_dst_ip, sport, dport = tuples[i % flows]
+        ip_low = int.from_bytes(src_ip[1:], "big")
         udp = struct.pack("!HHHH", sport, dport, UDP_HDR_LEN + udp_payload_len, 0)
-        inner = l2 + ipv4_header(src_ip, dst_ip, UDP_HDR_LEN + udp_payload_len) + udp + payload
+        inner = l2 + ipv4_header(src_ip, flow_dst_ip, UDP_HDR_LEN + udp_payload_len) + udp + payload
         if outer is None:
             yield inner
             continue
@@ -158,6 +195,9 @@ def parse_args(argv):
     p.add_argument("--size", type=int, default=64,
                    help="frame size on the wire incl. FCS (inner frame with --vxlan), 64..1518")
     p.add_argument("--flows", type=int, default=1024, help="distinct 5-tuples")
+    p.add_argument("--flow-tuples", default=None, metavar="FILE",
+                   help="take the flows from FILE ('SRC_IP DST_IP SPORT DPORT' per line) "
+                        "instead of drawing --flows of them")
     p.add_argument("--packets", type=int, default=0,
                    help="frames in the capture (default: one per flow); flows repeat round-robin")
     p.add_argument("--seed", type=int, default=1, help="PRNG seed for the flow tuples")
@@ -191,7 +231,8 @@ def main(argv):
     except (ValueError, OSError) as e:
         print(f"gen_pcap: error: {e}", file=sys.stderr)
         return 1
-    print(f"gen_pcap: wrote {n} frames over {args.flows} flows to {args.output}")
+    flows = "the listed" if args.flow_tuples else args.flows
+    print(f"gen_pcap: wrote {n} frames over {flows} flows to {args.output}")
     return 0
 
 
