@@ -21,7 +21,14 @@ namespace vswitch {
   X(kPolicy, "policy", "dropped by a flow rule")                                          \
   X(kTableMiss, "table_miss", "no flow rule matched")                                     \
   X(kNoMbuf, "no_mbuf", "no packet buffer for a copy an action list needed")              \
-  X(kNoHeadroom, "no_headroom", "no room in front of the frame to push a VLAN tag")
+  X(kNoHeadroom, "no_headroom", "no room in front of the frame for a VLAN tag or tunnel header") \
+  X(kVxlanMalformed, "vxlan_malformed", "VXLAN to our VTEP with bad lengths, or fragmented")  \
+  X(kVxlanBadChecksum, "vxlan_bad_checksum", "outer IPv4 header checksum wrong")             \
+  X(kVxlanBadFlags, "vxlan_bad_flags", "VXLAN header without the I flag")                    \
+  X(kVxlanUnknownVni, "vxlan_unknown_vni", "VXLAN frame for a VNI this switch does not have") \
+  X(kTunnelNoRemote, "tunnel_no_remote", "no remote VTEP or VNI known for a tunnel output")    \
+  X(kTunnelNoNeighbor, "tunnel_no_neighbor", "remote VTEP or gateway MAC not resolved yet (ARP sent)") \
+  X(kTunnelMtu, "tunnel_mtu", "frame too big for the underlay MTU once encapsulated")
 
 enum class DropReason : uint8_t {
 #define VSWITCH_DROP_ENUM(id, name, help) id,

@@ -16,6 +16,7 @@ struct PortConfig {
   bool admin_up = true;
   uint16_t rx_queues = 1;                      // spread over the workers round-robin
   uint32_t mac_learning_limit = 0;             // max learned MACs on this port, 0 = no limit
+  uint32_t vni = 0;                            // L2 domain for NORMAL: 0, or a tenant's VNI
 };
 
 }  // namespace vswitch

@@ -10,6 +10,7 @@
 #include <rte_ring_elem.h>
 #include <rte_version.h>
 
+#include <arpa/inet.h>
 #include <net/if.h>
 
 #include <algorithm>
@@ -28,6 +29,10 @@
 #include "l2/mac_table.h"
 #include "port/ethdev_port.h"
 #include "port/port_devargs.h"
+#include "neighbor/arp.h"
+#include "vtep/tunnel_state.h"
+#include "vtep/vtep_options.h"
+#include "vxlan/vxlan_wire.h"
 #include "worker/forwarding_state.h"
 #include "worker/worker.h"
 
@@ -50,7 +55,8 @@ struct PortEntry {
   PortConfig config;
   uint32_t port_no = 0;
   bool admin_up = true;
-  std::unique_ptr<EthdevPort> dev;
+  std::unique_ptr<EthdevPort> dev;   // null for a vxlan port (no device of its own)
+  tunnels::VtepOptions vtep;         // vxlan ports only
   PortTotals baseline;  // worker counters for this port number when the port was added
 };
 
@@ -63,6 +69,7 @@ class SwitchImpl {
   std::unique_ptr<MacTable> macs;
   std::vector<std::unique_ptr<Worker>> workers;
   std::vector<rte_ring*> learn_rings;
+  std::vector<rte_ring*> inject_rings;
   std::atomic<const ForwardingState*> state{nullptr};
   std::atomic<bool> stop_workers{false};
   bool started = false;
@@ -72,6 +79,16 @@ class SwitchImpl {
 
   mutable std::mutex mu;  // the control lock: every API call and the housekeeping thread
   std::map<std::string, std::unique_ptr<PortEntry>> ports;
+  // VXLAN: networks (VNI -> flood list), underlay neighbours and routes.
+  struct Neighbor {
+    std::array<uint8_t, 6> mac;
+    bool is_static;
+    uint32_t port_no;
+    uint64_t seen_tsc;
+  };
+  std::map<uint32_t, std::vector<uint32_t>> vnis;
+  std::map<uint32_t, Neighbor> neighbors;
+  std::vector<tunnels::Route> routes;
   std::unique_ptr<flow::RuleCounters> rule_counters;
   std::unique_ptr<flow::FlowTable> flows;
   double ns_per_tsc = 0;
@@ -90,6 +107,9 @@ class SwitchImpl {
   PortEntry* FindPort(const std::string& name) const;
   void FillPortInfo(const PortEntry& p, PortInfo* info) const;
   void DrainLearnRings();
+  void SendArpRequest(uint32_t target_ip, uint32_t uplink_port);
+  std::shared_ptr<const tunnels::TunnelState> BuildTunnelState() const;
+  PortEntry* FindPortByNumber(uint32_t port_no) const;
   void ExpireFlows();
   void HousekeepingLoop();
   uint64_t NowNs() const { return static_cast<uint64_t>(static_cast<double>(rte_rdtsc()) * ns_per_tsc); }
@@ -103,6 +123,11 @@ SwitchImpl::~SwitchImpl() {
   ports.clear();
   macs.reset();
   for (rte_ring* r : learn_rings) rte_ring_free(r);
+  for (rte_ring* r : inject_rings) {
+    rte_mbuf* m;
+    while (rte_ring_dequeue(r, reinterpret_cast<void**>(&m)) == 0) rte_pktmbuf_free(m);
+    rte_ring_free(r);
+  }
   if (qsbr) rte_free(qsbr);
   if (pool) rte_mempool_free(pool);
 }
@@ -148,11 +173,19 @@ void SwitchImpl::Publish() {
     PortRuntime& r = next->ports[p->port_no];
     r.present = true;
     r.admin_up = p->admin_up;
+    r.domain = p->config.vni;
+    if (p->dev == nullptr) {  // vxlan: output means encapsulate towards the uplink
+      r.is_tunnel = true;
+      continue;
+    }
     r.dpdk_port = p->dev->port_id();
     r.tx_queues = p->dev->tx_queues();
     r.tx_shared = p->dev->tx_queues() < workers.size();
     r.tx_locks = p->dev->tx_locks();
-    if (p->admin_up) next->flood_ports.push_back(p->port_no);
+    if (p->admin_up) {
+      if (p->config.vni == 0) next->flood_ports.push_back(p->port_no);
+      next->flood_by_domain[p->config.vni].push_back(p->port_no);
+    }
     // Rx queues are dealt round-robin over workers, continuing across ports, so N single-queue
     // ports spread over N workers.
     for (uint16_t q = 0; q < p->dev->rx_queues(); ++q) {
@@ -162,6 +195,7 @@ void SwitchImpl::Publish() {
   }
   next->pipeline = flows->pipeline();
   next->rule_counters = rule_counters.get();
+  next->tunnels = BuildTunnelState();
   const ForwardingState* old = state.exchange(next, std::memory_order_acq_rel);
   // Wait until every online worker has finished any iteration that may still use `old`.
   rte_rcu_qsbr_synchronize(qsbr, RTE_QSBR_THRID_INVALID);
@@ -169,6 +203,51 @@ void SwitchImpl::Publish() {
   // Only the pipeline just published can still be in use: rule ids retired by older
   // snapshots are free again.
   flows->RecycleRetiredIds(next->pipeline->generation());
+}
+
+PortEntry* SwitchImpl::FindPortByNumber(uint32_t port_no) const {
+  for (const auto& [name, p] : ports)
+    if (p->port_no == port_no) return p.get();
+  return nullptr;
+}
+
+std::shared_ptr<const tunnels::TunnelState> SwitchImpl::BuildTunnelState() const {
+  auto t = std::make_shared<tunnels::TunnelState>();
+  for (const auto& [name, p] : ports) {
+    if (p->dev != nullptr) continue;
+    const PortEntry* uplink = FindPort(p->vtep.uplink);
+    if (uplink == nullptr || uplink->dev == nullptr) continue;
+    tunnels::VtepRuntime v;
+    v.tunnel_port = p->port_no;
+    v.uplink_port = uplink->port_no;
+    v.local_ip = p->vtep.local_ip;
+    v.udp_port = p->vtep.udp_port;
+    v.ttl = p->vtep.ttl;
+    auto mac = MacAddress::Parse(uplink->dev->MacAddressString());
+    if (mac) std::copy(mac->bytes.begin(), mac->bytes.end(), v.mac);
+    v.ip_mtu = uplink->config.mtu ? uplink->config.mtu : 1500;
+    v.remote_ip = p->vtep.remote_ip;
+    v.vni = p->vtep.vni;
+    t->vtep_by_tunnel[v.tunnel_port] = static_cast<int16_t>(t->vteps.size());
+    t->vtep_by_uplink[v.uplink_port] = static_cast<int16_t>(t->vteps.size());
+    t->vteps.push_back(v);
+  }
+  for (const auto& [vni, remotes] : vnis) t->vni_remotes[vni] = remotes;
+  for (const auto& [ip, n] : neighbors) t->neighbors[ip] = n.mac;
+  t->routes = routes;
+  return t;
+}
+
+void SwitchImpl::SendArpRequest(uint32_t target_ip, uint32_t uplink_port) {
+  const ForwardingState* st = state.load();
+  const tunnels::VtepRuntime* v = st ? st->tunnels->VtepForUplink(uplink_port) : nullptr;
+  if (v == nullptr || inject_rings.empty()) return;
+  rte_mbuf* m = rte_pktmbuf_alloc(pool);
+  if (m == nullptr) return;
+  uint8_t* data = reinterpret_cast<uint8_t*>(rte_pktmbuf_append(m, tunnels::kArpFrameBytes));
+  tunnels::WriteArpRequest(data, v->mac, v->local_ip, target_ip);
+  m->port = static_cast<uint16_t>(uplink_port);
+  if (rte_ring_enqueue(inject_rings[0], m) != 0) rte_pktmbuf_free(m);
 }
 
 flow::PortResolver SwitchImpl::Resolver() const {
@@ -197,10 +276,17 @@ void SwitchImpl::FillPortInfo(const PortEntry& p, PortInfo* info) const {
   info->config = p.config;
   info->config.admin_up = p.admin_up;
   info->port_no = p.port_no;
-  info->dpdk_port_id = p.dev->port_id();
-  info->devargs = p.dev->devargs();
-  info->mac = p.dev->MacAddressString();
-  info->link_up = p.dev->LinkUp(&info->link_speed_mbps);
+  if (p.dev != nullptr) {
+    info->dpdk_port_id = p.dev->port_id();
+    info->devargs = p.dev->devargs();
+    info->mac = p.dev->MacAddressString();
+    info->link_up = p.dev->LinkUp(&info->link_speed_mbps);
+  } else {
+    const PortEntry* uplink = FindPort(p.vtep.uplink);
+    info->devargs = "vxlan: local-ip " + tunnels::FormatIpv4(p.vtep.local_ip) + " over " + p.vtep.uplink;
+    info->link_up = uplink != nullptr && uplink->dev != nullptr && uplink->dev->LinkUp(nullptr);
+    if (uplink != nullptr && uplink->dev != nullptr) info->mac = uplink->dev->MacAddressString();
+  }
   PortTotals now = SumCounters(p.port_no);
   PortCounters& c = info->counters;
   c.rx_packets = now.rx_packets - p.baseline.rx_packets;
@@ -209,7 +295,7 @@ void SwitchImpl::FillPortInfo(const PortEntry& p, PortInfo* info) const {
   c.tx_bytes = now.tx_bytes - p.baseline.tx_bytes;
   c.drops.clear();
   for (int i = 0; i < kNumDropReasons; ++i) c.drops.push_back({kDropReasonNames[i], now.drops[i] - p.baseline.drops[i]});
-  DeviceCounters d = p.dev->ReadDeviceCounters();
+  DeviceCounters d = p.dev != nullptr ? p.dev->ReadDeviceCounters() : DeviceCounters();
   c.drops.push_back({"rx_missed", d.rx_missed});
   c.drops.push_back({"rx_nombuf", d.rx_nombuf});
   c.drops.push_back({"rx_errors", d.rx_errors});
@@ -217,23 +303,35 @@ void SwitchImpl::FillPortInfo(const PortEntry& p, PortInfo* info) const {
 }
 
 void SwitchImpl::DrainLearnRings() {
+  bool republish = false;
   LearnEvent events[64];
   const uint64_t now = rte_rdtsc();
   for (rte_ring* ring : learn_rings) {
     unsigned n;
     while ((n = rte_ring_sc_dequeue_burst_elem(ring, events, sizeof(LearnEvent), 64, nullptr)) > 0) {
       for (unsigned i = 0; i < n; ++i) {
-        uint32_t port_no = events[i].port_no;
-        const PortEntry* port = nullptr;
-        for (const auto& [name, p] : ports)
-          if (p->port_no == port_no) port = p.get();
+        const LearnEvent& ev = events[i];
+        const PortEntry* port = FindPortByNumber(ev.port_no);
         if (port == nullptr) continue;  // the port went away after the packet arrived
-        LearnResult r = macs->Learn(events[i].key, port_no, now, port->config.mac_learning_limit);
-        if (r == LearnResult::kLearned || r == LearnResult::kMoved) ++mac_learned_total;
-        if (r == LearnResult::kPortLimit || r == LearnResult::kTableFull) ++mac_learn_rejected;
+        if (ev.type == LearnEvent::kMac) {
+          LearnResult r = macs->Learn(ev.key, ev.port_no, now, port->config.mac_learning_limit, ev.ip);
+          if (r == LearnResult::kLearned || r == LearnResult::kMoved) ++mac_learned_total;
+          if (r == LearnResult::kPortLimit || r == LearnResult::kTableFull) ++mac_learn_rejected;
+        } else if (ev.type == LearnEvent::kNeighbor) {
+          auto it = neighbors.find(ev.ip);
+          if (it != neighbors.end() && it->second.is_static) continue;
+          std::array<uint8_t, 6> mac;
+          std::copy(ev.mac, ev.mac + 6, mac.begin());
+          bool changed = it == neighbors.end() || it->second.mac != mac;
+          neighbors[ev.ip] = {mac, false, ev.port_no, now};
+          if (changed) republish = true;
+        } else if (ev.type == LearnEvent::kResolve) {
+          SendArpRequest(ev.ip, ev.port_no);
+        }
       }
     }
   }
+  if (republish) Publish();  // a resolved neighbour: waiting tunnel traffic can go now
 }
 
 void SwitchImpl::HousekeepingLoop() {
@@ -308,6 +406,13 @@ std::unique_ptr<Switch> Switch::Create(const SwitchOptions& options, Status* sta
       return nullptr;
     }
     impl->learn_rings.push_back(ring);
+    rte_ring* inject = rte_ring_create(("vs_inject" + tag + "_" + std::to_string(index)).c_str(), 256,
+                                       static_cast<int>(rte_socket_id()), RING_F_SC_DEQ);
+    if (inject == nullptr) {
+      *status = Status::ResourceExhausted("cannot create the inject ring");
+      return nullptr;
+    }
+    impl->inject_rings.push_back(inject);
     WorkerConfig wc;
     wc.index = index;
     wc.lcore = lcore;
@@ -316,6 +421,7 @@ std::unique_ptr<Switch> Switch::Create(const SwitchOptions& options, Status* sta
     wc.stop = &impl->stop_workers;
     wc.learn_ring = ring;
     wc.pool = impl->pool;
+    wc.inject_ring = inject;
     wc.tsc_hz = impl->tsc_hz;
     wc.idle_sleep_us = options.idle_sleep_us;
     impl->workers.push_back(std::make_unique<Worker>(wc));
@@ -404,8 +510,30 @@ Status Switch::AddPort(const PortConfig& config, PortInfo* info) {
     if (!iface.empty() && if_nametoindex(iface.c_str()) == 0)
       return Status::NotFound(ctx + ": kernel interface '" + iface + "' does not exist");
   }
+  if (config.vni > tunnels::kMaxVni) return Status::InvalidArgument(ctx + ": vni must be 0-16777215, got " + std::to_string(config.vni));
   uint32_t port_no = s.AllocatePortNumber();
   if (port_no == 0) return Status::ResourceExhausted(ctx + ": the switch already has the maximum of " + std::to_string(kMaxPorts - 1) + " ports");
+  if (config.type == "vxlan") {
+    // A VTEP: no device of its own; it sends and receives through its uplink port.
+    auto entry = std::make_unique<PortEntry>();
+    if (Status st = tunnels::ParseVtepOptions(config.options, &entry->vtep); !st.ok()) return st.WithContext(ctx);
+    const PortEntry* uplink = s.FindPort(entry->vtep.uplink);
+    if (uplink == nullptr) return Status::NotFound(ctx + ": uplink port '" + entry->vtep.uplink + "' does not exist");
+    if (uplink->dev == nullptr) return Status::InvalidArgument(ctx + ": uplink '" + entry->vtep.uplink + "' is itself a vxlan port");
+    for (const auto& [name, p] : s.ports)
+      if (p->dev == nullptr && p->vtep.uplink == entry->vtep.uplink)
+        return Status::AlreadyExists(ctx + ": uplink '" + entry->vtep.uplink + "' already carries vxlan port '" + name + "'");
+    if (config.vni != 0) return Status::InvalidArgument(ctx + ": a vxlan port carries every VNI; use option key=VNI to fix one");
+    entry->config = config;
+    entry->port_no = port_no;
+    entry->admin_up = config.admin_up;
+    entry->baseline = s.SumCounters(port_no);
+    PortEntry* raw = entry.get();
+    s.ports.emplace(config.name, std::move(entry));
+    s.Publish();
+    if (info) s.FillPortInfo(*raw, info);
+    return Status::Ok();
+  }
   PortDevargs devargs;
   if (Status st = BuildPortDevargs(config, std::to_string(s.instance) + "_" + std::to_string(++s.device_counter), &devargs); !st.ok()) return st;
 
@@ -434,6 +562,9 @@ Status Switch::DeletePort(const std::string& name) {
   std::lock_guard<std::mutex> lock(s.mu);
   auto it = s.ports.find(name);
   if (it == s.ports.end()) return Status::NotFound("port '" + name + "' does not exist");
+  for (const auto& [other, p] : s.ports)
+    if (p->dev == nullptr && p->vtep.uplink == name)
+      return Status::InvalidArgument("port '" + name + "' is the uplink of vxlan port '" + other + "': delete that first");
   std::unique_ptr<PortEntry> victim = std::move(it->second);
   s.ports.erase(it);
   s.Publish();  // after this no worker polls or sends to the device
@@ -476,32 +607,45 @@ std::vector<PortInfo> Switch::ListPorts() const {
 }
 
 namespace {
-Status ParseMacKey(uint16_t vlan, const std::string& mac_text, MacKey* key) {
+Status ParseMacKey(uint16_t vlan, const std::string& mac_text, uint32_t vni, MacKey* key) {
   if (vlan > 4095) return Status::InvalidArgument("vlan must be 0-4095, got " + std::to_string(vlan));
+  if (vni > tunnels::kMaxVni) return Status::InvalidArgument("vni must be 0-16777215, got " + std::to_string(vni));
   auto mac = MacAddress::Parse(mac_text);
   if (!mac) return Status::InvalidArgument("mac '" + mac_text + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
   if (mac->IsMulticast()) return Status::InvalidArgument("mac " + mac_text + " is a multicast/broadcast address");
   key->vlan = vlan;
+  key->domain = vni;
   std::copy(mac->bytes.begin(), mac->bytes.end(), key->mac);
   return Status::Ok();
 }
 }  // namespace
 
-Status Switch::AddStaticMac(uint16_t vlan, const std::string& mac, const std::string& port) {
+Status Switch::AddStaticMac(uint16_t vlan, const std::string& mac, const std::string& port, uint32_t vni,
+                            const std::string& remote_ip) {
   SwitchImpl& s = *impl_;
   std::lock_guard<std::mutex> lock(s.mu);
   MacKey key;
-  if (Status st = ParseMacKey(vlan, mac, &key); !st.ok()) return st;
+  if (Status st = ParseMacKey(vlan, mac, vni, &key); !st.ok()) return st;
   PortEntry* p = s.FindPort(port);
   if (p == nullptr) return Status::NotFound("port '" + port + "' does not exist");
-  return s.macs->AddStatic(key, p->port_no);
+  uint32_t remote = 0;
+  if (p->dev == nullptr) {
+    if (vni == 0) return Status::InvalidArgument("a MAC behind vxlan port '" + port + "' needs its vni");
+    if (!tunnels::ParseIpv4(remote_ip, &remote) || remote == 0)
+      return Status::InvalidArgument("a MAC behind vxlan port '" + port + "' needs remote_ip (the remote VTEP), got '" + remote_ip + "'");
+  } else {
+    if (!remote_ip.empty()) return Status::InvalidArgument("remote_ip is only for MACs behind a vxlan port");
+    if (vni != p->config.vni)
+      return Status::InvalidArgument("port '" + port + "' is in vni " + std::to_string(p->config.vni) + ", not " + std::to_string(vni));
+  }
+  return s.macs->AddStatic(key, p->port_no, remote);
 }
 
-Status Switch::DeleteMac(uint16_t vlan, const std::string& mac) {
+Status Switch::DeleteMac(uint16_t vlan, const std::string& mac, uint32_t vni) {
   SwitchImpl& s = *impl_;
   std::lock_guard<std::mutex> lock(s.mu);
   MacKey key;
-  if (Status st = ParseMacKey(vlan, mac, &key); !st.ok()) return st;
+  if (Status st = ParseMacKey(vlan, mac, vni, &key); !st.ok()) return st;
   if (!s.macs->Delete(key)) return Status::NotFound("no FDB entry for " + mac + " on VLAN " + std::to_string(vlan));
   return Status::Ok();
 }
@@ -530,6 +674,8 @@ std::vector<MacEntry> Switch::ListMacs() const {
     if (v.port_no == MacTable::kNoPort || v.port_no >= kMaxPorts) continue;
     MacEntry e;
     e.vlan = v.key.vlan;
+    e.vni = v.key.domain;
+    if (v.remote_ip != 0) e.remote_ip = tunnels::FormatIpv4(v.remote_ip);
     MacAddress mac;
     std::copy(v.key.mac, v.key.mac + 6, mac.bytes.begin());
     e.mac = mac.ToString();
@@ -539,7 +685,7 @@ std::vector<MacEntry> Switch::ListMacs() const {
     out.push_back(e);
   }
   std::sort(out.begin(), out.end(), [](const MacEntry& a, const MacEntry& b) {
-    return std::tie(a.port, a.vlan, a.mac) < std::tie(b.port, b.vlan, b.mac);
+    return std::tie(a.port, a.vni, a.vlan, a.mac) < std::tie(b.port, b.vni, b.vlan, b.mac);
   });
   return out;
 }
@@ -685,6 +831,141 @@ Status Switch::Trace(const std::string& flow_text, std::string* report) const {
     *report += line + "\n";
   }
   return Status::Ok();
+}
+
+// ---- VXLAN networks, neighbours, routes ----
+
+Status Switch::SetVni(uint32_t vni, const std::vector<std::string>& remotes) {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (vni == 0 || vni > tunnels::kMaxVni) return Status::InvalidArgument("vni must be 1-16777215, got " + std::to_string(vni));
+  std::vector<uint32_t> ips;
+  for (const std::string& r : remotes) {
+    uint32_t ip;
+    if (!tunnels::ParseIpv4(r, &ip) || ip == 0) return Status::InvalidArgument("remote '" + r + "' is not an IPv4 address");
+    if (std::find(ips.begin(), ips.end(), ip) != ips.end()) return Status::InvalidArgument("remote " + r + " is listed twice");
+    ips.push_back(ip);
+  }
+  s.vnis[vni] = ips;
+  s.Publish();
+  return Status::Ok();
+}
+
+Status Switch::DeleteVni(uint32_t vni) {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (s.vnis.erase(vni) == 0) return Status::NotFound("vni " + std::to_string(vni) + " does not exist");
+  s.Publish();
+  // Forget what was learned in that network: its frames are no longer accepted.
+  for (const MacTableEntryView& v : s.macs->Snapshot())
+    if (v.key.domain == vni && !v.is_static) s.macs->Delete(v.key);
+  return Status::Ok();
+}
+
+std::vector<VniInfo> Switch::ListVnis() const {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  std::vector<VniInfo> out;
+  for (const auto& [vni, remotes] : s.vnis) {
+    VniInfo v;
+    v.vni = vni;
+    for (uint32_t ip : remotes) v.remotes.push_back(tunnels::FormatIpv4(ip));
+    for (const auto& [name, p] : s.ports)
+      if (p->config.vni == vni) v.ports.push_back(name);
+    out.push_back(v);
+  }
+  return out;
+}
+
+Status Switch::AddNeighbor(const std::string& ip_text, const std::string& mac_text) {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  uint32_t ip;
+  if (!tunnels::ParseIpv4(ip_text, &ip) || ip == 0) return Status::InvalidArgument("'" + ip_text + "' is not an IPv4 address");
+  auto mac = MacAddress::Parse(mac_text);
+  if (!mac || mac->IsMulticast() || mac->IsZero()) return Status::InvalidArgument("'" + mac_text + "' is not a unicast MAC address");
+  SwitchImpl::Neighbor n;
+  std::copy(mac->bytes.begin(), mac->bytes.end(), n.mac.begin());
+  n.is_static = true;
+  n.port_no = 0;
+  n.seen_tsc = rte_rdtsc();
+  s.neighbors[ip] = n;
+  s.Publish();
+  return Status::Ok();
+}
+
+Status Switch::DeleteNeighbor(const std::string& ip_text) {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  uint32_t ip;
+  if (!tunnels::ParseIpv4(ip_text, &ip)) return Status::InvalidArgument("'" + ip_text + "' is not an IPv4 address");
+  if (s.neighbors.erase(ip) == 0) return Status::NotFound("no neighbour " + ip_text);
+  s.Publish();
+  return Status::Ok();
+}
+
+std::vector<NeighborInfo> Switch::ListNeighbors() const {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  std::vector<NeighborInfo> out;
+  const uint64_t now = rte_rdtsc();
+  for (const auto& [ip, n] : s.neighbors) {
+    NeighborInfo i;
+    i.ip = tunnels::FormatIpv4(ip);
+    MacAddress mac;
+    mac.bytes = n.mac;
+    i.mac = mac.ToString();
+    i.is_static = n.is_static;
+    const PortEntry* p = s.FindPortByNumber(n.port_no);
+    if (p != nullptr && !n.is_static) i.port = p->config.name;
+    i.age_seconds = n.is_static ? 0 : static_cast<uint32_t>((now - n.seen_tsc) / s.tsc_hz);
+    out.push_back(i);
+  }
+  return out;
+}
+
+Status Switch::AddRoute(const std::string& prefix_text, const std::string& gateway_text) {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  tunnels::Route r;
+  if (!tunnels::ParseIpv4Prefix(prefix_text, &r.prefix, &r.length))
+    return Status::InvalidArgument("'" + prefix_text + "' is not an IPv4 prefix (A.B.C.D/LEN)");
+  if (!tunnels::ParseIpv4(gateway_text, &r.gateway) || r.gateway == 0)
+    return Status::InvalidArgument("gateway '" + gateway_text + "' is not an IPv4 address");
+  r.mask = r.length == 0 ? 0 : htonl(~0u << (32 - r.length));
+  for (auto& existing : s.routes) {
+    if (existing.prefix == r.prefix && existing.length == r.length) {
+      existing.gateway = r.gateway;  // replace, like `ip route replace`
+      s.Publish();
+      return Status::Ok();
+    }
+  }
+  s.routes.push_back(r);
+  std::stable_sort(s.routes.begin(), s.routes.end(), [](const tunnels::Route& a, const tunnels::Route& b) { return a.length > b.length; });
+  s.Publish();
+  return Status::Ok();
+}
+
+Status Switch::DeleteRoute(const std::string& prefix_text) {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  uint32_t prefix;
+  uint8_t length;
+  if (!tunnels::ParseIpv4Prefix(prefix_text, &prefix, &length))
+    return Status::InvalidArgument("'" + prefix_text + "' is not an IPv4 prefix (A.B.C.D/LEN)");
+  auto it = std::find_if(s.routes.begin(), s.routes.end(), [&](const tunnels::Route& r) { return r.prefix == prefix && r.length == length; });
+  if (it == s.routes.end()) return Status::NotFound("no route " + prefix_text);
+  s.routes.erase(it);
+  s.Publish();
+  return Status::Ok();
+}
+
+std::vector<RouteInfo> Switch::ListRoutes() const {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  std::vector<RouteInfo> out;
+  for (const auto& r : s.routes) out.push_back({tunnels::FormatIpv4(r.prefix) + "/" + std::to_string(r.length), tunnels::FormatIpv4(r.gateway)});
+  return out;
 }
 
 std::vector<WorkerStats> Switch::GetWorkerStats() const {

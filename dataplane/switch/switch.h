@@ -55,10 +55,33 @@ struct PortInfo {
 
 struct MacEntry {
   uint16_t vlan = 0;           // 802.1Q VLAN id, 0 = untagged
+  uint32_t vni = 0;            // L2 domain (0, or a VXLAN VNI)
   std::string mac;
   std::string port;            // port name
+  std::string remote_ip;       // remote VTEP, for entries on a vxlan port
   bool is_static = false;
   uint32_t age_seconds = 0;    // since last seen (0 for static)
+};
+
+// A VXLAN network (a tenant's logical switch) and the remote VTEPs that receive its
+// broadcast and unknown unicast (head-end replication).
+struct VniInfo {
+  uint32_t vni = 0;
+  std::vector<std::string> remotes;  // IPv4 addresses
+  std::vector<std::string> ports;    // local ports in this VNI's L2 domain
+};
+
+struct NeighborInfo {
+  std::string ip;
+  std::string mac;
+  std::string port;        // the uplink it was learned on ("" for static)
+  bool is_static = false;
+  uint32_t age_seconds = 0;
+};
+
+struct RouteInfo {
+  std::string prefix;      // "10.2.0.0/16"
+  std::string gateway;
 };
 
 struct WorkerStats {
@@ -139,9 +162,11 @@ class Switch {
   Status GetPort(const std::string& name, PortInfo* info) const;
   std::vector<PortInfo> ListPorts() const;
 
-  // Static FDB entries never age and are not moved by learning.
-  Status AddStaticMac(uint16_t vlan, const std::string& mac, const std::string& port);
-  Status DeleteMac(uint16_t vlan, const std::string& mac);
+  // Static FDB entries never age and are not moved by learning. For a MAC behind a remote
+  // VTEP, `port` is the vxlan port, `vni` its VNI and `remote_ip` the VTEP's address.
+  Status AddStaticMac(uint16_t vlan, const std::string& mac, const std::string& port, uint32_t vni = 0,
+                      const std::string& remote_ip = "");
+  Status DeleteMac(uint16_t vlan, const std::string& mac, uint32_t vni = 0);
   // Removes learned entries (all ports when port is empty); static entries stay.
   Status FlushMacs(const std::string& port);
   std::vector<MacEntry> ListMacs() const;
@@ -156,6 +181,19 @@ class Switch {
   // `vsctl trace`: walks a packet description ("in_port=vm1,tcp,nw_src=10.0.0.1,tp_dst=80")
   // through the live tables with the workers' own code and describes every step.
   Status Trace(const std::string& flow, std::string* report) const;
+
+  // VXLAN networks. A VNI must exist before its frames are accepted from a tunnel; `remotes`
+  // replaces the flood list when the VNI exists already.
+  Status SetVni(uint32_t vni, const std::vector<std::string>& remotes);
+  Status DeleteVni(uint32_t vni);
+  std::vector<VniInfo> ListVnis() const;
+  // Underlay neighbours (ARP cache of the uplinks) and static routes to remote VTEP subnets.
+  Status AddNeighbor(const std::string& ip, const std::string& mac);
+  Status DeleteNeighbor(const std::string& ip);
+  std::vector<NeighborInfo> ListNeighbors() const;
+  Status AddRoute(const std::string& prefix, const std::string& gateway);
+  Status DeleteRoute(const std::string& prefix);
+  std::vector<RouteInfo> ListRoutes() const;
 
   std::vector<WorkerStats> GetWorkerStats() const;
   SwitchStats GetStats() const;

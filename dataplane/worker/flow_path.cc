@@ -10,7 +10,7 @@
 
 namespace vswitch {
 
-void Worker::FlowBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n) {
+void Worker::FlowBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n, const TunnelMeta* meta) {
   FlowKey keys[kBurstSize];
   const FlowKey* key_ptrs[kBurstSize];
   PacketLayout layouts[kBurstSize];
@@ -24,6 +24,11 @@ void Worker::FlowBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** p
                     &reason)) {
       Drop(in_port, m, reason);
       continue;
+    }
+    if (meta != nullptr) {
+      keys[nok].tun_id = meta[i].vni;
+      keys[nok].tun_src = meta[i].src_ip;
+      keys[nok].tun_dst = meta[i].dst_ip;
     }
     key_ptrs[nok] = &keys[nok];
     ok[nok++] = m;
@@ -45,31 +50,36 @@ void Worker::ExecuteActions(const ForwardingState& st, uint32_t in_port, rte_mbu
   // Outputs collect in `outs` until the packet is about to change: then the unchanged packet
   // goes to them (OpenFlow: an output sends the packet as it is at that point) and the rest
   // of the list works on a copy.
-  uint32_t outs[kMaxPorts];
+  OutPort outs[kMaxOutputs];
   uint32_t n_outs = 0;
   bool ended = false;
+  const bool from_tunnel = st.ports[in_port].is_tunnel;
+  // The L2 domain NORMAL learns and floods in: the VNI a tunnel packet came with, else the port's.
+  const uint32_t domain = from_tunnel ? static_cast<uint32_t>(key->tun_id) : st.ports[in_port].domain;
+  const uint32_t remote = from_tunnel ? key->tun_src : 0;
+  auto vni_of = [&]() { return key->tun_id != 0 ? static_cast<uint32_t>(key->tun_id) : domain; };
   st.pipeline->ForEachAction(result, [&](const flow::Action& a) {
     if (ended) return;
     switch (a.type) {
       case ActionType::kOutput: {
         uint32_t p = a.u32;
         if (p >= kMaxPorts || !st.ports[p].present) {
-          CounterAdd(port_counters_[in_port].drops[static_cast<int>(DropReason::kNoOutput)], 1);
+          CountDrop(in_port, DropReason::kNoOutput);
         } else if (!st.ports[p].admin_up) {
-          CounterAdd(port_counters_[in_port].drops[static_cast<int>(DropReason::kAdminDown)], 1);
-        } else if (p != in_port && n_outs < kMaxPorts) {  // OpenFlow: output:in_port is a no-op
-          outs[n_outs++] = p;
+          CountDrop(in_port, DropReason::kAdminDown);
+        } else if (p != in_port && n_outs < kMaxOutputs) {  // OpenFlow: output:in_port is a no-op
+          outs[n_outs++] = {p, 0};
         }
         break;
       }
       case ActionType::kInPort:
-        if (n_outs < kMaxPorts) outs[n_outs++] = in_port;
+        if (n_outs < kMaxOutputs) outs[n_outs++] = {in_port, from_tunnel ? remote : 0};
         break;
       case ActionType::kFlood:
-        if (n_outs + st.flood_ports.size() <= kMaxPorts) AddFloodPorts(st, in_port, outs, &n_outs);
+        if (n_outs + kMaxPorts <= kMaxOutputs) AddFloodPorts(st, in_port, domain, outs, &n_outs);
         break;
       case ActionType::kNormal:
-        if (n_outs + st.flood_ports.size() <= kMaxPorts) NormalDecide(st, in_port, *key, outs, &n_outs);
+        if (n_outs + kMaxPorts <= kMaxOutputs) NormalDecide(st, in_port, domain, remote, *key, outs, &n_outs);
         break;
       case ActionType::kSetEthSrc:
       case ActionType::kSetEthDst:
@@ -86,8 +96,8 @@ void Worker::ExecuteActions(const ForwardingState& st, uint32_t in_port, rte_mbu
           if (copy == nullptr) {
             // The outputs so far still get the packet; the rest of the list cannot run.
             if (n_outs > 0) {
-              Output(st, in_port, m, outs, n_outs);
-              CounterAdd(port_counters_[in_port].drops[static_cast<int>(DropReason::kNoMbuf)], 1);
+              Output(st, in_port, m, outs, n_outs, vni_of(), *key);
+              CountDrop(in_port, DropReason::kNoMbuf);
             } else {
               Drop(in_port, m, DropReason::kNoMbuf);
             }
@@ -96,7 +106,7 @@ void Worker::ExecuteActions(const ForwardingState& st, uint32_t in_port, rte_mbu
             return;
           }
           if (n_outs > 0) {
-            Output(st, in_port, m, outs, n_outs);
+            Output(st, in_port, m, outs, n_outs, vni_of(), *key);
           } else {
             rte_pktmbuf_free(m);  // our reference to a shared buffer
           }
@@ -133,7 +143,7 @@ void Worker::ExecuteActions(const ForwardingState& st, uint32_t in_port, rte_mbu
   });
   if (m == nullptr) return;
   if (n_outs > 0) {
-    Output(st, in_port, m, outs, n_outs);
+    Output(st, in_port, m, outs, n_outs, vni_of(), *key);
     return;
   }
   // No output: the rules said drop, or a table had no matching rule.

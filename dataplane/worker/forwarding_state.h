@@ -15,8 +15,11 @@
 #include <memory>
 #include <vector>
 
+#include <unordered_map>
+
 #include "flow/flow_pipeline.h"
 #include "flow/rule_counters.h"
+#include "vtep/tunnel_state.h"
 
 namespace vswitch {
 
@@ -28,6 +31,8 @@ inline constexpr unsigned kMaxWorkers = 64;
 struct PortRuntime {
   bool present = false;
   bool admin_up = false;
+  bool is_tunnel = false;    // a vxlan port: output means encapsulate (TunnelState)
+  uint32_t domain = 0;       // L2 domain for NORMAL: 0, or the VNI of a tenant's logical switch
   uint16_t dpdk_port = 0;
   uint16_t tx_queues = 1;
   // When workers outnumber the device's tx queues, workers share queues and take the
@@ -45,7 +50,9 @@ struct RxAssignment {
 struct ForwardingState {
   uint64_t generation = 0;
   std::array<PortRuntime, kMaxPorts> ports{};
-  std::vector<uint32_t> flood_ports;                 // admin-up ports, ascending port number
+  std::vector<uint32_t> flood_ports;                 // admin-up local ports, ascending port number
+  // Admin-up local (non-tunnel) ports of each L2 domain; domain 0 = flood_ports.
+  std::unordered_map<uint32_t, std::vector<uint32_t>> flood_by_domain;
   std::vector<std::vector<RxAssignment>> rx_by_worker;
   MacTable* macs = nullptr;                          // owned by the switch, lives as long as it
   // The flow tables. Shared between consecutive states (a port change does not rebuild it);
@@ -53,6 +60,8 @@ struct ForwardingState {
   // after the grace period. Never null: an empty rule set is the implicit NORMAL pipeline.
   std::shared_ptr<const flow::FlowPipeline> pipeline;
   flow::RuleCounters* rule_counters = nullptr;       // owned by the switch
+  // VTEPs, known VNIs, neighbours, routes. Never null.
+  std::shared_ptr<const tunnels::TunnelState> tunnels;
 };
 
 }  // namespace vswitch

@@ -7,7 +7,6 @@
 #include <cstring>
 
 #include "l2/mac_table.h"
-#include "packet/parser.h"
 
 namespace vswitch {
 
@@ -33,23 +32,34 @@ Worker::Worker(const WorkerConfig& config)
 
 Worker::~Worker() = default;
 
-void Worker::Drop(uint32_t in_port, rte_mbuf* m, DropReason reason) {
-  CounterAdd(port_counters_[in_port].drops[static_cast<int>(reason)], 1);
+void Worker::Drop(uint32_t port, rte_mbuf* m, DropReason reason) {
+  CountDrop(port, reason);
   rte_pktmbuf_free(m);
 }
 
-void Worker::RequestLearn(uint64_t key_word, uint32_t port_no, uint64_t now) {
-  // The filter keeps one burst of a new flow from sending the control thread 32 identical
-  // requests, and keeps a MAC that is not yet learned from flooding the learn ring.
-  LearnFilterSlot& f = learn_filter_[FilterIndex(key_word)];
-  if (f.key_word == key_word && f.port_no == port_no && now - f.tsc < learn_retry_tsc_) return;
-  f.key_word = key_word;
+// The filter keeps one burst of a new flow from sending the control thread 32 identical
+// requests, and a MAC that is not yet learned from flooding the ring; an event that was
+// filtered is sent again after learn_retry_tsc_ if the condition persists.
+bool Worker::FilterEvent(uint64_t hash, uint32_t port_no, uint32_t remote_ip, uint64_t now) {
+  LearnFilterSlot& f = learn_filter_[FilterIndex(hash)];
+  if (f.hash == hash && f.port_no == port_no && f.remote_ip == remote_ip && now - f.tsc < learn_retry_tsc_) return false;
+  f.hash = hash;
   f.port_no = port_no;
+  f.remote_ip = remote_ip;
   f.tsc = now;
-  LearnEvent ev;
-  std::memcpy(&ev.key, &key_word, sizeof(ev.key));
+  return true;
+}
+
+void Worker::RequestLearn(const MacKey& key, uint32_t port_no, uint32_t remote_ip, uint64_t now) {
+  uint64_t w;
+  std::memcpy(&w, &key, 8);
+  uint64_t hash = w ^ (static_cast<uint64_t>(key.domain) * 0x9E3779B97F4A7C15ull);
+  if (!FilterEvent(hash, port_no, remote_ip, now)) return;
+  LearnEvent ev = {};
+  ev.type = LearnEvent::kMac;
+  ev.key = key;
   ev.port_no = port_no;
-  ev.pad = 0;
+  ev.ip = remote_ip;
   if (rte_ring_sp_enqueue_elem(config_.learn_ring, &ev, sizeof(ev)) != 0) CounterAdd(counters_.learn_events_dropped, 1);
 }
 
@@ -99,22 +109,60 @@ void Worker::ProcessBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf*
     for (uint16_t i = 0; i < n; ++i) Drop(in_port, pkts[i], DropReason::kAdminDown);
     return;
   }
+  if (st.tunnels->VtepForUplink(in_port) != nullptr) {
+    n = UplinkReceive(st, in_port, pkts, n);
+    if (n == 0) return;
+  }
+  Dispatch(st, in_port, pkts, n, nullptr);
+}
+
+void Worker::Dispatch(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n, const TunnelMeta* meta) {
   // With no rules installed the pipeline is the implicit "priority=0,actions=NORMAL": the
   // learning switch runs directly on the burst, with no classification to do.
   if (st.pipeline->is_default()) {
-    NormalBurst(st, in_port, pkts, n);
+    NormalBurst(st, in_port, pkts, n, meta);
   } else {
-    FlowBurst(st, in_port, pkts, n);
+    FlowBurst(st, in_port, pkts, n, meta);
   }
 }
 
-void Worker::Output(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, const uint32_t* outs, uint32_t n_outs) {
+void Worker::Output(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, const OutPort* outs, uint32_t n_outs,
+                    uint32_t vni, const FlowKey& key) {
   if (n_outs == 0) {
     Drop(in_port, m, DropReason::kNoOutput);
     return;
   }
-  if (n_outs > 1) rte_mbuf_refcnt_update(m, static_cast<int16_t>(n_outs - 1));
-  for (uint32_t k = 0; k < n_outs; ++k) Enqueue(st, outs[k], m);
+  uint32_t n_local = 0, n_tunnel = 0;
+  for (uint32_t k = 0; k < n_outs; ++k) (st.ports[outs[k].port].is_tunnel ? n_tunnel : n_local)++;
+  if (n_tunnel == 0) {
+    if (n_outs > 1) rte_mbuf_refcnt_update(m, static_cast<int16_t>(n_outs - 1));
+    for (uint32_t k = 0; k < n_outs; ++k) Enqueue(st, outs[k].port, m);
+    return;
+  }
+  // Tunnel replicas first, each on its own copy; the original goes last, to the local ports
+  // or, if there are none, to the last replica.
+  uint32_t tunnels_left = n_tunnel;
+  for (uint32_t k = 0; k < n_outs; ++k) {
+    if (!st.ports[outs[k].port].is_tunnel) continue;
+    --tunnels_left;
+    if (n_local == 0 && tunnels_left == 0 && rte_mbuf_refcnt_read(m) == 1) {
+      TunnelSend(st, in_port, m, outs[k], vni, key);
+      return;
+    }
+    rte_mbuf* copy = rte_pktmbuf_copy(m, config_.pool, 0, UINT32_MAX);
+    if (copy == nullptr) {
+      CountDrop(in_port, DropReason::kNoMbuf);
+      continue;
+    }
+    TunnelSend(st, in_port, copy, outs[k], vni, key);
+  }
+  if (n_local == 0) {
+    rte_pktmbuf_free(m);
+    return;
+  }
+  if (n_local > 1) rte_mbuf_refcnt_update(m, static_cast<int16_t>(n_local - 1));
+  for (uint32_t k = 0; k < n_outs; ++k)
+    if (!st.ports[outs[k].port].is_tunnel) Enqueue(st, outs[k].port, m);
 }
 
 void Worker::Run() {
@@ -127,6 +175,7 @@ void Worker::Run() {
     const ForwardingState* st = config_.state->load(std::memory_order_acquire);
     bool got = false;
     if (st != nullptr && config_.index < st->rx_by_worker.size()) {
+      if (!rte_ring_empty(config_.inject_ring)) DrainInjected(*st);
       for (const RxAssignment& rx : st->rx_by_worker[config_.index]) {
         uint16_t n = rte_eth_rx_burst(rx.dpdk_port, rx.queue, pkts, kBurstSize);
         if (n == 0) continue;

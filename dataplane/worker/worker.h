@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "flow/exact_match_cache.h"
+#include "l2/mac_table.h"
 #include "flow/flow_pipeline.h"
 #include "packet/drop_reason.h"
 #include "packet/flow_key.h"
@@ -56,9 +57,27 @@ struct WorkerConfig {
   const std::atomic<bool>* stop = nullptr;
   rte_ring* learn_ring = nullptr;  // single producer (this worker), single consumer (control)
   rte_mempool* pool = nullptr;     // for the copies an output-then-rewrite action list needs
+  rte_ring* inject_ring = nullptr; // packets the control thread asks this worker to send (ARP requests)
   uint64_t tsc_hz = 0;
   unsigned idle_sleep_us = 0;      // sleep this long after many empty polls; 0 = pure polling
 };
+
+// Tunnel metadata of a decapsulated packet (one per packet of a tunnel sub-burst).
+struct TunnelMeta {
+  uint32_t vni;
+  uint32_t src_ip;  // outer source = the remote VTEP, network byte order
+  uint32_t dst_ip;  // outer destination = our VTEP
+};
+
+// One output of a packet: a port, and for a tunnel port the remote VTEP (0 = the port's own
+// remote-ip option).
+struct OutPort {
+  uint32_t port;
+  uint32_t remote_ip;
+};
+
+// The most outputs one packet can have: every port, plus head-end replicas to remote VTEPs.
+inline constexpr uint32_t kMaxOutputs = 2 * kMaxPorts;
 
 class Worker {
  public:
@@ -68,8 +87,9 @@ class Worker {
   // The poll loop; returns when *stop becomes true. Runs on the worker's lcore.
   void Run();
 
-  // Processes one received burst from port `in_port`: counts it, then takes the learning
-  // switch path when no flow rules are installed, else the flow path.
+  // Processes one received burst from port `in_port`: counts it, takes VXLAN and ARP for the
+  // local VTEP off an uplink, then runs the learning switch (no rules installed) or the flow
+  // path on the rest.
   void ProcessBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n);
   // Sends every buffered packet.
   void FlushTx(const ForwardingState& st);
@@ -84,28 +104,52 @@ class Worker {
     rte_mbuf* pkts[kBurstSize];
   };
   struct LearnFilterSlot {
-    uint64_t key_word;
+    uint64_t hash;
     uint32_t port_no;
+    uint32_t remote_ip;
     uint64_t tsc;
   };
   static constexpr unsigned kLearnFilterSize = 1024;
 
+  // Runs the learning switch or the flow path on packets received on `in_port` (a tunnel
+  // port for decapsulated packets, with `meta` per packet).
+  void Dispatch(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n, const TunnelMeta* meta);
+
   // worker/normal_path.cc: the learning switch for a whole burst (no rules installed), and
   // the NORMAL action for one packet inside an action list.
-  void NormalBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n);
-  void NormalDecide(const ForwardingState& st, uint32_t in_port, const FlowKey& key, uint32_t* outs, uint32_t* n_outs);
-  void AddFloodPorts(const ForwardingState& st, uint32_t in_port, uint32_t* outs, uint32_t* n_outs);
+  void NormalBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n, const TunnelMeta* meta);
+  void NormalDecide(const ForwardingState& st, uint32_t in_port, uint32_t domain, uint32_t remote_ip, const FlowKey& key,
+                    OutPort* outs, uint32_t* n_outs);
+  // Every other port of `domain`, plus the domain's remote VTEPs unless the packet came from
+  // a tunnel (split horizon: a VTEP never floods back into the overlay).
+  void AddFloodPorts(const ForwardingState& st, uint32_t in_port, uint32_t domain, OutPort* outs, uint32_t* n_outs);
+
   // worker/flow_path.cc: classify a burst through the flow tables and run each packet's actions.
-  void FlowBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n);
+  void FlowBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n, const TunnelMeta* meta);
   void ExecuteActions(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, FlowKey* key, PacketLayout layout,
                       const flow::PipelineResult& result);
-  // Sends `m` to every port in outs (refcounted, no copy); frees it if outs is empty.
-  void Output(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, const uint32_t* outs, uint32_t n_outs);
+
+  // worker/tunnel_path.cc: the uplink side of a VTEP and VXLAN encapsulation.
+  // Returns how many packets remain in pkts (compacted) as ordinary uplink traffic.
+  uint16_t UplinkReceive(const ForwardingState& st, uint32_t uplink, rte_mbuf** pkts, uint16_t n);
+  void TunnelSend(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, const OutPort& out, uint32_t vni,
+                  const FlowKey& inner);
+  void ReportNeighbor(uint32_t ip, const uint8_t mac[6], uint32_t uplink);
+  void RequestResolve(uint32_t ip, uint32_t uplink, uint64_t now);
+  void DrainInjected(const ForwardingState& st);
+
+  // Sends `m` to every output: local ports share it (refcount), each tunnel replica gets its
+  // own copy (its outer header differs) except the last when no local port needs the
+  // original. `vni` and `key` describe the packet for encapsulation.
+  void Output(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, const OutPort* outs, uint32_t n_outs,
+              uint32_t vni, const FlowKey& key);
 
   void Enqueue(const ForwardingState& st, uint32_t port_no, rte_mbuf* m);
   void FlushPort(const ForwardingState& st, uint32_t port_no);
-  void Drop(uint32_t in_port, rte_mbuf* m, DropReason reason);
-  void RequestLearn(uint64_t key_word, uint32_t port_no, uint64_t now);
+  void Drop(uint32_t port, rte_mbuf* m, DropReason reason);
+  void CountDrop(uint32_t port, DropReason reason) { CounterAdd(port_counters_[port].drops[static_cast<int>(reason)], 1); }
+  void RequestLearn(const MacKey& key, uint32_t port_no, uint32_t remote_ip, uint64_t now);
+  bool FilterEvent(uint64_t hash, uint32_t port_no, uint32_t remote_ip, uint64_t now);
 
   WorkerConfig config_;
   std::unique_ptr<PortCounterBlock[]> port_counters_;
@@ -117,6 +161,7 @@ class Worker {
   flow::ExactMatchCache emc_;
   uint64_t touch_interval_tsc_;
   uint64_t learn_retry_tsc_;
+  uint16_t ip_id_ = 0;
 };
 
 // Buffers `m` for `port_no`; a full buffer is sent at once, the rest at the end of the burst.
