@@ -6,7 +6,9 @@ import time
 
 class RunContext:
     def __init__(self, workdir, bin_dir, tsc_hz, warmup, windows, window_seconds,
-                 main_lcore=0, worker_lcore=1):
+                 main_lcore=0, worker_lcore=1, frame_size=64, ovs_install_1m=False,
+                 vsbench_rate=0.5, vsbench_max_mpps=10.0, vsbench_trial=1.0,
+                 vsbench_resolution=0.05, pktgen=None):
         self.workdir = workdir
         self.bin_dir = bin_dir
         self.tsc_hz = tsc_hz
@@ -15,6 +17,13 @@ class RunContext:
         self.window_seconds = window_seconds
         self.main_lcore = main_lcore
         self.worker_lcore = worker_lcore
+        self.frame_size = frame_size          # every scenario's frame size (--size)
+        self.ovs_install_1m = ovs_install_1m  # also time OVS installing 1M rules
+        self.vsbench_rate = vsbench_rate      # vsbench fixed-rate (latency) run, Mpps
+        self.vsbench_max_mpps = vsbench_max_mpps
+        self.vsbench_trial = vsbench_trial
+        self.vsbench_resolution = vsbench_resolution
+        self.pktgen = pktgen                  # pktgen binary, or None when not installed
         self._id = f"vsbench{os.getpid()}"
 
     def file_prefix(self, contender):
@@ -45,5 +54,11 @@ class RunContext:
             "warmup_s": self.warmup,
             "windows": self.windows,
             "window_s": self.window_seconds,
+            "frame_size": self.frame_size,
+            "ovs_install_1m": self.ovs_install_1m,
+            "vsbench_rate_mpps": self.vsbench_rate,
+            "vsbench_max_mpps": self.vsbench_max_mpps,
+            "vsbench_trial_s": self.vsbench_trial,
+            "pktgen": self.pktgen or "not installed",
             "workdir": self.workdir,
         }

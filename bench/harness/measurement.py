@@ -15,10 +15,13 @@ STATUS_OK = "ok"
 STATUS_NOT_INSTALLED = "not installed"
 STATUS_NOT_BUILT = "not built"
 STATUS_NOT_APPLICABLE = "not applicable"
+STATUS_NOT_SUPPORTED = "not supported yet"  # the contender lacks the feature (e.g. tunnels)
+STATUS_SKIPPED = "skipped"                    # left out on purpose (the detail says why)
 STATUS_FAILED = "failed"
 
 # Statuses that mean "this contender could not take part here", as opposed to a failure.
-UNAVAILABLE_STATUSES = (STATUS_NOT_INSTALLED, STATUS_NOT_BUILT, STATUS_NOT_APPLICABLE)
+UNAVAILABLE_STATUSES = (STATUS_NOT_INSTALLED, STATUS_NOT_BUILT, STATUS_NOT_APPLICABLE,
+                        STATUS_NOT_SUPPORTED, STATUS_SKIPPED)
 
 
 @dataclasses.dataclass
@@ -40,6 +43,10 @@ class Measurement:
     mpps_alone_estimate: float | None = None  # mpps / core_share: an estimate, not a measurement
     command: str = ""                    # how the contender was started
     log: str = ""                        # where its output went
+    # Scenario-specific results: install (seconds, rules/s, Mpps during install, change
+    # latency) and vsbench (zero-loss Mpps, latency percentiles); see harness/install.py and
+    # harness/vsbench_driver.py.
+    metrics: dict = dataclasses.field(default_factory=dict)
 
     def to_json(self):
         return dataclasses.asdict(self)

@@ -51,38 +51,60 @@ class TestpmdSession:
             cycles = float(found.group(1))
 
 
-def run(scenario, capture, ctx):
-    m = ms.Measurement(NAME)
-    binary = shutil.which("dpdk-testpmd")
-    if not binary:
-        m.status, m.detail = ms.STATUS_NOT_INSTALLED, "dpdk-testpmd not found (Debian package dpdk)"
-        return m
-    mbufs = sizing.mbufs_for(scenario.frames)
-    argv = ["stdbuf", "-oL", binary, "-l", f"{ctx.main_lcore},{ctx.worker_lcore}",
+def unavailable():
+    if not shutil.which("dpdk-testpmd"):
+        return ms.Measurement(NAME, status=ms.STATUS_NOT_INSTALLED,
+                              detail="dpdk-testpmd not found (Debian package dpdk)")
+    return None
+
+
+def start(scenario, ctx, vdevs, mbufs):
+    """An interactive testpmd io-forwarding between the vdevs (port 0 <-> port 1), started."""
+    argv = ["stdbuf", "-oL", shutil.which("dpdk-testpmd"), "-l", f"{ctx.main_lcore},{ctx.worker_lcore}",
             "--file-prefix", ctx.file_prefix(NAME), "--in-memory", "--no-pci",
-            "-m", str(sizing.memory_mb_for(mbufs)),
-            "--vdev", f"net_pcap0,rx_pcap={capture},infinite_rx=1",
-            "--vdev", "net_null0,no-rx=1",
-            "--", "-i", "--forward-mode=io", "--nb-cores=1", f"--total-num-mbufs={mbufs}"]
+            "-m", str(sizing.memory_mb_for(mbufs))]
+    for vdev in vdevs:
+        argv += ["--vdev", vdev]
+    argv += ["--", "-i", "--forward-mode=io", "--nb-cores=1", f"--total-num-mbufs={mbufs}"]
     proc = ManagedProcess(NAME, argv, ctx.log_path(scenario, NAME), interactive=True)
-    m.command, m.log = proc.command, proc.log_path
     try:
-        session = TestpmdSession(proc)
         proc.wait_for_line(lambda l: l.startswith(f"Port {SINK_PORT}:"), 60, "ports to start")
         # Counts the forwarding core's cycles, so testpmd reports its own cycles/packet.
         proc.send("set record-core-cycles on")
         proc.send("start")
         proc.wait_for_line(lambda l: "packet forwarding" in l and "ports=" in l, 30,
                            "forwarding to start")
+    except ProcessError:
+        proc.stop(graceful_input="quit")
+        raise
+    return proc
+
+
+def run(scenario, traffic, ctx):
+    m = unavailable()
+    if m:
+        return m
+    m = ms.Measurement(NAME)
+    mbufs = sizing.mbufs_for(scenario.frames)
+    proc = None
+    try:
+        proc = start(scenario, ctx, [f"net_pcap0,rx_pcap={traffic.capture},infinite_rx=1",
+                                     "net_null0,no-rx=1"], mbufs)
+        m.command, m.log = proc.command, proc.log_path
+        session = TestpmdSession(proc)
         ctx.sleep(ctx.warmup)
         ws = ms.run_windows(ctx, proc.proc.pid, session.sink_tx_packets,
                             open_window=session.clear_fwd_stats,
                             close_window=session.fwd_cycles_per_packet)
         ms.fill(m, ws, ctx.tsc_hz, "testpmd record-core-cycles: cycles in the forwarding "
                 "functions / forwarded packets (median window)")
+        if scenario.pipeline != "l2":
+            m.detail = ("io-forwarding of the same capture: the ceiling, with none of the "
+                        f"{scenario.pipeline} work")
         proc.send("stop")
     except ProcessError as e:
         m.status, m.detail = ms.STATUS_FAILED, str(e)
     finally:
-        proc.stop(graceful_input="quit")
+        if proc:
+            proc.stop(graceful_input="quit")
     return m

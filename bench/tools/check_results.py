@@ -5,8 +5,10 @@
 
 Asserts: the schema tag, the machine header, every requested scenario present, one row per
 contender (vswitchd, ovs-dpdk, testpmd) in each, every row's status is known, an "ok" row has
-a positive rate with its cycles/packet, an unavailable row says why, ratios are consistent
-with the rates, and no row failed. Exits 0 when all hold, 1 listing every problem otherwise.
+what its scenario kind measures (replay: a positive rate with cycles/packet and windows;
+install: install time, rules/s and change latency; vsbench: latency percentiles in order and a
+zero-loss rate; pktgen: a rate), an unavailable row says why, ratios are consistent with the
+rates, and no row failed. Exits 0 when all hold, 1 listing every problem otherwise.
 """
 
 import argparse
@@ -16,8 +18,35 @@ import sys
 
 CONTENDERS = ["vswitchd", "ovs-dpdk", "testpmd"]
 OK = "ok"
-UNAVAILABLE = {"not installed", "not built", "not applicable"}
+UNAVAILABLE = {"not installed", "not built", "not applicable", "not supported yet", "skipped"}
+INSTALL_KEYS = ["install_s", "rules_per_s", "mpps_before", "mpps_during_install", "mpps_after",
+                "change_call_ms", "change_effective_after_call_start_ms"]
 MACHINE_KEYS = ["cpu_model", "tsc_hz", "cores", "dpdk_version", "ovs_version"]
+
+
+def check_kind(where, kind, row):
+    """What an ok row of this scenario kind must carry."""
+    problems = []
+    metrics = row.get("metrics") or {}
+    if kind == "replay":
+        if not (row.get("cycles_per_packet_tsc") or 0) > 0:
+            problems.append(f"{where}: status ok but no cycles_per_packet_tsc")
+        if not row.get("windows"):
+            problems.append(f"{where}: status ok but no measurement windows")
+    elif kind == "install":
+        missing = [k for k in INSTALL_KEYS if not isinstance(metrics.get(k), (int, float))]
+        if missing:
+            problems.append(f"{where}: install row lacks {missing}")
+        elif not metrics["install_s"] > 0:
+            problems.append(f"{where}: install_s is {metrics['install_s']}")
+    elif kind == "vsbench":
+        lat = [metrics.get(k) for k in ("latency_min_us", "latency_median_us", "latency_p99_us",
+                                        "latency_max_us")]
+        if not all(isinstance(v, (int, float)) and v > 0 for v in lat) or lat != sorted(lat):
+            problems.append(f"{where}: latency not 0 < min <= median <= p99 <= max: {lat}")
+        if not isinstance(metrics.get("zero_loss_mpps"), (int, float)):
+            problems.append(f"{where}: no zero_loss_mpps")
+    return problems
 
 
 def check(doc, scenarios):
@@ -42,15 +71,15 @@ def check(doc, scenarios):
         for contender, row in rows.items():
             where = f"{name}/{contender}"
             status = row.get("status")
+            kind = sc.get("kind", "replay")
             if status == OK:
+                problems += check_kind(where, kind, row)
                 mpps = row.get("mpps")
+                if mpps is None and kind in ("install", "vsbench"):
+                    continue
                 if not isinstance(mpps, (int, float)) or not mpps > 0 or math.isinf(mpps):
                     problems.append(f"{where}: status ok but mpps is {mpps!r}")
                     continue
-                if not (row.get("cycles_per_packet_tsc") or 0) > 0:
-                    problems.append(f"{where}: status ok but no cycles_per_packet_tsc")
-                if not row.get("windows"):
-                    problems.append(f"{where}: status ok but no measurement windows")
                 for key, ref_name in (("ratio_to_ovs", "ovs-dpdk"), ("ratio_to_testpmd", "testpmd")):
                     reference = ref.get(ref_name)
                     ratio = row.get(key)

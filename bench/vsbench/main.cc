@@ -51,14 +51,15 @@ int RunTrials(const vswitch::vsbench::VsbenchOptions& o) {
     if (auto e = tx.Open(VdevName(o.tx_dev), pool); !e.empty()) return Fail(e);
     TrafficPort* rx_port = &tx;
     if (rx_name != tx.name()) {
-      if (auto e = rx.Open(rx_name, pool); !e.empty()) return Fail(e);
+      if (auto e = rx.Open(rx_name, pool, o.rx_queues); !e.empty()) return Fail(e);
       rx_port = &rx;
     }
     for (TrafficPort* p : {&tx, rx_port}) {
       if (auto e = p->WaitForLink(o.link_timeout_s); !e.empty()) return Fail(e);
     }
 
-    TrafficTrial trial(builder, pool, tx.id(), rx_port->id(), o.burst, o.drain_ms, o.latency_samples, g_stop);
+    TrafficTrial trial(builder, pool, tx.id(), rx_port->id(), rx_port->rx_queues(), o.burst, o.drain_ms,
+                       o.latency_samples, g_stop);
     RunReport report;
     report.options = &o;
     report.tsc_hz = rte_get_tsc_hz();

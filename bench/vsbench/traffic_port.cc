@@ -24,21 +24,24 @@ TrafficPort::~TrafficPort() {
   }
 }
 
-std::string TrafficPort::Open(const std::string& name, rte_mempool* pool) {
+std::string TrafficPort::Open(const std::string& name, rte_mempool* pool, uint16_t rx_queues) {
   name_ = name;
+  rx_queues_ = rx_queues;
   if (rte_eth_dev_get_port_by_name(name.c_str(), &port_id_) != 0) {
     return name + ": no such port (the vdev did not probe; see the EAL messages above)";
   }
   rte_eth_conf conf{};
-  int rc = rte_eth_dev_configure(port_id_, 1, 1, &conf);
+  int rc = rte_eth_dev_configure(port_id_, rx_queues, 1, &conf);
   if (rc != 0) return Failed(name, "configure", rc);
   uint16_t rx_desc = kRingSize, tx_desc = kRingSize;
   rc = rte_eth_dev_adjust_nb_rx_tx_desc(port_id_, &rx_desc, &tx_desc);
   if (rc != 0) return Failed(name, "adjusting ring sizes", rc);
   const int socket = rte_eth_dev_socket_id(port_id_);
   const unsigned socket_id = socket < 0 ? 0 : static_cast<unsigned>(socket);
-  rc = rte_eth_rx_queue_setup(port_id_, 0, rx_desc, socket_id, nullptr, pool);
-  if (rc != 0) return Failed(name, "rx queue setup", rc);
+  for (uint16_t q = 0; q < rx_queues; ++q) {
+    rc = rte_eth_rx_queue_setup(port_id_, q, rx_desc, socket_id, nullptr, pool);
+    if (rc != 0) return Failed(name, "rx queue setup", rc);
+  }
   rc = rte_eth_tx_queue_setup(port_id_, 0, tx_desc, socket_id, nullptr);
   if (rc != 0) return Failed(name, "tx queue setup", rc);
   rc = rte_eth_dev_start(port_id_);

@@ -17,17 +17,20 @@ class TrafficPort {
   TrafficPort& operator=(const TrafficPort&) = delete;
   ~TrafficPort();
 
-  // Finds the port of vdev `name`, configures and starts it. "" on success, else the reason.
-  std::string Open(const std::string& name, rte_mempool* pool);
+  // Finds the port of vdev `name`, configures rx_queues receive queues and one transmit
+  // queue, and starts it. "" on success, else the reason.
+  std::string Open(const std::string& name, rte_mempool* pool, uint16_t rx_queues = 1);
   // Waits until the link is up; "" on success, else a message naming the device.
   std::string WaitForLink(double timeout_s) const;
 
   uint16_t id() const { return port_id_; }
+  uint16_t rx_queues() const { return rx_queues_; }
   const std::string& name() const { return name_; }
 
  private:
   std::string name_;
   uint16_t port_id_ = UINT16_MAX;
+  uint16_t rx_queues_ = 1;
   bool started_ = false;
 };
 

@@ -11,12 +11,13 @@
 namespace vswitch::vsbench {
 
 TrafficTrial::TrafficTrial(const FrameBuilder& builder, rte_mempool* pool, uint16_t tx_port,
-                           uint16_t rx_port, uint32_t burst, uint32_t drain_ms, size_t latency_samples,
-                           const std::atomic<bool>& stop)
+                           uint16_t rx_port, uint16_t rx_queues, uint32_t burst, uint32_t drain_ms,
+                           size_t latency_samples, const std::atomic<bool>& stop)
     : builder_(builder),
       pool_(pool),
       tx_port_(tx_port),
       rx_port_(rx_port),
+      rx_queues_(rx_queues),
       burst_(std::min(burst, kMaxBurst)),
       drain_ms_(drain_ms),
       stop_(stop),
@@ -48,7 +49,11 @@ bool TrafficTrial::Send(uint32_t count, uint64_t now, TrialReport& report) {
 }
 
 void TrafficTrial::Receive(uint32_t first_sequence, TrialReport& report) {
-  const uint16_t n = rte_eth_rx_burst(rx_port_, 0, rx_burst_, static_cast<uint16_t>(burst_));
+  for (uint16_t q = 0; q < rx_queues_; ++q) ReceiveQueue(q, first_sequence, report);
+}
+
+void TrafficTrial::ReceiveQueue(uint16_t queue, uint32_t first_sequence, TrialReport& report) {
+  const uint16_t n = rte_eth_rx_burst(rx_port_, queue, rx_burst_, static_cast<uint16_t>(burst_));
   if (n == 0) return;
   const uint64_t now = rte_rdtsc();
   // Frames of this trial have sequence numbers in [first_sequence, next_sequence_); unsigned

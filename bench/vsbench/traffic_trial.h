@@ -18,7 +18,8 @@ namespace vswitch::vsbench {
 class TrafficTrial {
  public:
   TrafficTrial(const FrameBuilder& builder, rte_mempool* pool, uint16_t tx_port, uint16_t rx_port,
-               uint32_t burst, uint32_t drain_ms, size_t latency_samples, const std::atomic<bool>& stop);
+               uint16_t rx_queues, uint32_t burst, uint32_t drain_ms, size_t latency_samples,
+               const std::atomic<bool>& stop);
 
   // Sends at rate_mpps (0 = unlimited) for seconds, then receives for drain_ms more.
   TrialReport Run(double rate_mpps, double seconds);
@@ -31,11 +32,13 @@ class TrafficTrial {
   // Builds and sends count frames; false when vsbench's own pool had no buffers.
   bool Send(uint32_t count, uint64_t now, TrialReport& report);
   void Receive(uint32_t first_sequence, TrialReport& report);
+  void ReceiveQueue(uint16_t queue, uint32_t first_sequence, TrialReport& report);
 
   const FrameBuilder& builder_;
   rte_mempool* pool_;
   uint16_t tx_port_;
   uint16_t rx_port_;
+  uint16_t rx_queues_;
   uint32_t burst_;
   uint32_t drain_ms_;
   const std::atomic<bool>& stop_;

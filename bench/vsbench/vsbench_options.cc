@@ -60,6 +60,10 @@ std::string Validate(const VsbenchOptions& o) {
   if (!(o.resolution_mpps > 0)) return "--resolution-mpps: must be > 0";
   if (auto e = CheckRange("max-trials", o.max_trials, 1, 64); !e.empty()) return e;
   if (auto e = CheckRange<uint32_t>("burst", o.burst, 1, 512); !e.empty()) return e;
+  if (auto e = CheckRange<uint16_t>("rx-queues", o.rx_queues, 1, 16); !e.empty()) return e;
+  if (o.rx_queues > 1 && (o.rx_dev.empty() || o.rx_dev == o.tx_dev)) {
+    return "--rx-queues > 1 needs a separate --rx-dev";
+  }
   if (auto e = CheckRange<uint32_t>("drain-ms", o.drain_ms, 0, 10000); !e.empty()) return e;
   if (auto e = CheckRange<size_t>("latency-samples", o.latency_samples, 1, size_t{1} << 26); !e.empty()) return e;
   if (auto e = CheckRange<unsigned>("memory", o.memory_mb, 64, 16384); !e.empty()) return e;
@@ -116,6 +120,7 @@ ParsedOptions ParseVsbenchOptions(int argc, const char* const argv[]) {
       ("loss-tolerance", po::value(&o.loss_tolerance)->default_value(o.loss_tolerance), "--rfc2544: tolerated lost fraction (0 = zero loss; 0.001 = 0.1%)")
       ("resolution-mpps", po::value(&o.resolution_mpps)->default_value(o.resolution_mpps), "--rfc2544: stop when the bracket is this narrow")
       ("max-trials", po::value(&o.max_trials)->default_value(o.max_trials), "--rfc2544: at most this many trials")
+      ("rx-queues", po::value(&o.rx_queues)->default_value(o.rx_queues), "receive queues on the rx port (OVS sends on one per thread: use 2 or more)")
       ("burst", po::value(&o.burst)->default_value(o.burst), "packets per tx/rx burst")
       ("drain-ms", po::value(&o.drain_ms)->default_value(o.drain_ms), "keep receiving this long after each trial")
       ("link-timeout", po::value(&o.link_timeout_s)->default_value(o.link_timeout_s), "seconds to wait for the ports' links")

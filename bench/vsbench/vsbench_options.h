@@ -30,6 +30,9 @@ struct VsbenchOptions {
   double resolution_mpps = 0.01;
   int max_trials = 16;
 
+  // Receive queues on the rx port. A switch that transmits on several queues (OVS uses one
+  // per thread) sends on queues memif/virtio-user only has when the client asks for them.
+  uint16_t rx_queues = 1;
   uint32_t burst = 32;
   uint32_t drain_ms = 200;         // keep receiving this long after a trial's last send
   double link_timeout_s = 10;
