@@ -29,6 +29,12 @@ CHANGE_RULE = "priority=200,in_port=1,actions=output:3"
 OUT, OUT2 = 2, 3
 
 
+def switch_over_time(before_time, before_count, after_count, rate_pps):
+    """When the old output stopped: the read before the change plus the time the packets it
+    still received took at the steady rate."""
+    return before_time + (after_count - before_count) / rate_pps
+
+
 def _rate(read, seconds):
     packets, secs = ms.measure_window(read, seconds)
     return packets / secs if secs > 0 else 0.0
@@ -64,7 +70,7 @@ def measure(m, scenario, traffic, ctx, tx, install, add_flow):
         raise ProcessError("after the rule change no packet reached port 3")
     if c2.count != c1.count:
         raise ProcessError("after the rule change port 2 still receives packets")
-    switch_time = c0.time + (c1.count - c0.count) / after
+    switch_time = switch_over_time(c0.time, c0.count, c1.count, after)
     m.metrics = {
         "rules": scenario.rules,
         "install_s": round(seconds, 3),

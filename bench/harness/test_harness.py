@@ -13,7 +13,8 @@ sys.path.insert(0, os.path.join(BENCH_DIR, "tools"))
 
 import check_results  # noqa: E402
 from harness import measurement as ms  # noqa: E402
-from harness import report, sizing, vswitchd  # noqa: E402
+from harness import install, plots, report, sizing, vswitchd  # noqa: E402
+from harness import scenarios as sc  # noqa: E402
 from harness.scenarios import SCENARIOS  # noqa: E402
 
 TSC_HZ = 2.0e9
@@ -120,6 +121,90 @@ class ReportAndCheckerTest(unittest.TestCase):
             with open(json_path) as f:
                 self.assertEqual(check_results.check(json.load(f), ["l2-1k"]), [])
             self.assertGreater(os.path.getsize(md_path), 0)
+
+
+def doc_of(scenario, measurements):
+    entry = report.scenario_entry(scenario, None, measurements)
+    doc = doc_for([])
+    doc["scenarios"] = [entry]
+    return doc
+
+
+class ScenarioKindsTest(unittest.TestCase):
+    def test_every_issue_scenario_is_there_and_sizes_apply(self):
+        for name in ["l2-1k", "l2-64k", "l2-200k", "normal-64k", "rules1k-64k", "vxlan-decap-1k",
+                     "vxlan-encap-64k", "install-100k", "install-1m", "vsbench-memif",
+                     "pktgen-vhost"]:
+            self.assertIn(name, SCENARIOS)
+        big = SCENARIOS["l2-64k"].with_frame_size(1518)
+        self.assertIn("--size", big.generator_args())
+        self.assertEqual(big.generator_args()[big.generator_args().index("--size") + 1], "1518")
+        self.assertTrue(big.capture_name().startswith("udp1518-65536flows"))
+        self.assertNotIn("--flows", SCENARIOS["rules1k-64k"].generator_args())
+        self.assertIn("--vxlan", SCENARIOS["vxlan-decap-1k"].generator_args())
+        self.assertNotIn("--vxlan", SCENARIOS["vxlan-encap-1k"].generator_args())
+
+    def test_install_row_checked_and_rendered(self):
+        m = ms.Measurement("vswitchd")
+        m.metrics = {"rules": 100000, "install_s": 0.5, "rules_per_s": 200000, "mpps_before": 10.0,
+                     "mpps_during_install": 9.9, "mpps_after": 10.0, "change_call_ms": 3.0,
+                     "change_effective_after_call_start_ms": 2.0,
+                     "change_effective_after_return_ms": -1.0}
+        ovs = ms.Measurement("ovs-dpdk", status=ms.STATUS_SKIPPED, detail="left out")
+        pmd = ms.Measurement("testpmd", status=ms.STATUS_NOT_APPLICABLE, detail="no rules")
+        doc = doc_of(SCENARIOS["install-100k"], [pmd, ovs, m])
+        self.assertEqual(check_results.check(doc, ["install-100k"]), [])
+        md = report.markdown(doc)
+        self.assertIn("| install-100k | vswitchd | 100000 | 0.50 | 200000 |", md)
+        del m.metrics["install_s"]
+        doc = doc_of(SCENARIOS["install-100k"], [pmd, ovs, m])
+        self.assertTrue(any("install_s" in p for p in check_results.check(doc, [])))
+
+    def test_vsbench_row_needs_ordered_latency(self):
+        def row(name, lat):
+            m = ms.Measurement(name, mpps=1.5)
+            m.metrics = {"zero_loss_mpps": 1.5, "fixed_rate_mpps": 0.5,
+                         "latency_min_us": lat[0], "latency_median_us": lat[1],
+                         "latency_p99_us": lat[2], "latency_max_us": lat[3]}
+            return m
+        good = [row(n, (1, 2, 3, 4)) for n in ("testpmd", "ovs-dpdk", "vswitchd")]
+        doc = doc_of(SCENARIOS["vsbench-memif"], good)
+        self.assertEqual(check_results.check(doc, []), [])
+        self.assertIn("zero-loss Mpps", report.markdown(doc))
+        bad = good[:2] + [row("vswitchd", (1, 5, 3, 4))]
+        self.assertTrue(any("latency" in p for p in check_results.check(doc_of(
+            SCENARIOS["vsbench-memif"], bad), [])))
+
+    def test_not_supported_yet_is_an_unavailable_status(self):
+        rows = [ok_row("testpmd", 40.0), ok_row("ovs-dpdk", 4.0),
+                ms.Measurement("vswitchd", status=ms.STATUS_NOT_SUPPORTED, detail="no tunnels")]
+        doc = doc_of(SCENARIOS["vxlan-decap-1k"], rows)
+        self.assertEqual(check_results.check(doc, []), [])
+        self.assertIn("not supported yet: no tunnels", report.markdown(doc))
+
+    def test_switch_over_time_interpolates_at_the_rate(self):
+        # 10 Mpps; the old port got 25,000 more packets after the read at t=100 s: 2.5 ms.
+        self.assertAlmostEqual(install.switch_over_time(100.0, 1000, 26000, 10e6), 100.0025)
+
+
+class PlotsTest(unittest.TestCase):
+    def test_flow_sweep_plot_written(self):
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            self.skipTest("python3-matplotlib not installed")
+        entries = []
+        for name, rates in (("l2-1k", (20, 10, 40)), ("l2-64k", (15, 6, 30))):
+            ms_ = [ok_row("vswitchd", rates[0]), ok_row("ovs-dpdk", rates[1]),
+                   ok_row("testpmd", rates[2])]
+            entries.append(report.scenario_entry(SCENARIOS[name], "/x.pcap", ms_))
+        doc = doc_for([])
+        doc["scenarios"] = entries
+        with tempfile.TemporaryDirectory() as out:
+            files = [p["file"] for p in plots.write(doc, out)]
+            self.assertIn("mpps-vs-flows.png", files)
+            with open(os.path.join(out, "mpps-vs-flows.png"), "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
 
 
 class VsctlJsonTest(unittest.TestCase):
