@@ -180,7 +180,7 @@ ROWS = {"replay": _replay_rows, "install": _install_rows, "vsbench": _vsbench_ro
         "pktgen": _pktgen_rows}
 
 
-def markdown(doc):
+def markdown(doc, plot_dir=""):
     mach = doc["machine"]
     ghz = mach["tsc_hz"] / 1e9 if mach.get("tsc_hz") else None
     hp = mach["hugepages"]
@@ -213,7 +213,7 @@ def markdown(doc):
     if doc.get("plots"):
         lines += ["", "## Plots", ""]
         for plot in doc["plots"]:
-            lines.append(f"![{plot['title']}]({plot['file']})")
+            lines.append(f"![{plot['title']}]({os.path.join(plot_dir, plot['file'])})")
     lines += ["", "## Scenarios", ""]
     for sc in doc["scenarios"]:
         capture = (f"; capture {sc['capture']} ({sc['frames_in_capture']} frames of "
@@ -243,3 +243,17 @@ def write(doc, out_dir):
         f.write(markdown(doc))
     os.replace(md_path + ".tmp", md_path)
     return json_path, md_path
+
+
+def write_results_page(doc, path, plot_dir):
+    """bench/RESULTS.md: the run's Markdown with plot links relative to bench/, and a pointer to
+    the JSON with every window."""
+    text = markdown(doc, plot_dir)
+    header, _, rest = text.partition("\n")
+    intro = ("\nThe latest committed run of `bench/run` (see bench/README.md for the method). "
+             f"Every number with its windows and commands: [{plot_dir}/latest.json]"
+             f"({plot_dir}/latest.json).\n")
+    with open(path + ".tmp", "w") as f:
+        f.write(header + "\n" + intro + rest)
+    os.replace(path + ".tmp", path)
+    return path
