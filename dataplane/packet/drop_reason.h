@@ -19,6 +19,7 @@ namespace vswitch {
   X(kSamePort, "same_port", "destination is the ingress port")                            \
   X(kNoOutput, "no_output", "no port to send to (flood on a one-port switch, or the output port is gone)")                                   \
   X(kPolicy, "policy", "dropped by a flow rule")                                          \
+  X(kMeter, "meter", "over a meter's rate (meter:ID action)")                             \
   X(kTableMiss, "table_miss", "no flow rule matched")                                     \
   X(kNoMbuf, "no_mbuf", "no packet buffer for a copy an action list needed")              \
   X(kNoHeadroom, "no_headroom", "no room in front of the frame for a VLAN tag or tunnel header") \

@@ -27,6 +27,8 @@
 #include "flow/rule_formatter.h"
 #include "flow/rule_parser.h"
 #include "l2/mac_table.h"
+#include "meter/meter_table.h"
+#include "meter/meter_text.h"
 #include "port/ethdev_port.h"
 #include "port/port_devargs.h"
 #include "neighbor/arp.h"
@@ -91,6 +93,8 @@ class SwitchImpl {
   std::vector<tunnels::Route> routes;
   std::unique_ptr<flow::RuleCounters> rule_counters;
   std::unique_ptr<flow::FlowTable> flows;
+  std::unique_ptr<meter::MeterTable> meters;
+  std::map<uint32_t, uint64_t> meter_refs;  // meter id -> rules using it, recounted at each flow commit
   double ns_per_tsc = 0;
   uint64_t mac_learned_total = 0;
   uint64_t mac_learn_rejected = 0;
@@ -111,6 +115,7 @@ class SwitchImpl {
   std::shared_ptr<const tunnels::TunnelState> BuildTunnelState() const;
   PortEntry* FindPortByNumber(uint32_t port_no) const;
   void ExpireFlows();
+  void RecountMeterRefs();
   void HousekeepingLoop();
   uint64_t NowNs() const { return static_cast<uint64_t>(static_cast<double>(rte_rdtsc()) * ns_per_tsc); }
   flow::PortResolver Resolver() const;
@@ -196,6 +201,7 @@ void SwitchImpl::Publish() {
   next->pipeline = flows->pipeline();
   next->rule_counters = rule_counters.get();
   next->tunnels = BuildTunnelState();
+  next->meters = meters->snapshot();
   const ForwardingState* old = state.exchange(next, std::memory_order_acq_rel);
   // Wait until every online worker has finished any iteration that may still use `old`.
   rte_rcu_qsbr_synchronize(qsbr, RTE_QSBR_THRID_INVALID);
@@ -203,6 +209,15 @@ void SwitchImpl::Publish() {
   // Only the pipeline just published can still be in use: rule ids retired by older
   // snapshots are free again.
   flows->RecycleRetiredIds(next->pipeline->generation());
+  meters->RecycleRetiredSlots(next->meters->generation());
+}
+
+void SwitchImpl::RecountMeterRefs() {
+  meter_refs.clear();
+  if (meters->size() == 0) return;  // no meter, no rule can use one: skip the scan
+  for (const flow::InstalledRule* ir : flows->Select(flow::FlowFilter()))
+    for (const flow::Action& a : ir->rule.actions)
+      if (a.type == flow::ActionType::kMeter) ++meter_refs[a.u32];
 }
 
 PortEntry* SwitchImpl::FindPortByNumber(uint32_t port_no) const {
@@ -269,7 +284,10 @@ flow::PortNamer SwitchImpl::Namer() const {
 void SwitchImpl::ExpireFlows() {
   std::vector<flow::FlowMod> expired = flows->ExpiredRules(NowNs(), rule_counters.get());
   if (expired.empty()) return;
-  if (flows->Commit(std::move(expired), NowNs()).ok()) Publish();
+  if (flows->Commit(std::move(expired), NowNs()).ok()) {
+    RecountMeterRefs();
+    Publish();
+  }
 }
 
 void SwitchImpl::FillPortInfo(const PortEntry& p, PortInfo* info) const {
@@ -396,6 +414,15 @@ std::unique_ptr<Switch> Switch::Create(const SwitchOptions& options, Status* sta
   impl->ns_per_tsc = 1e9 / static_cast<double>(impl->tsc_hz);
   impl->rule_counters = std::make_unique<flow::RuleCounters>(n_workers);
   impl->flows = std::make_unique<flow::FlowTable>(impl->rule_counters.get());
+  if (Status s = meter::MeterTable::Create({impl->tsc_hz, n_workers, 4096}, &impl->meters); !s.ok()) {
+    *status = s;
+    return nullptr;
+  }
+  SwitchImpl* raw_impl = impl.get();
+  impl->meters->SetFlowCounter([raw_impl](uint32_t id) -> uint64_t {
+    auto it = raw_impl->meter_refs.find(id);
+    return it == raw_impl->meter_refs.end() ? 0 : it->second;
+  });
   unsigned index = 0;
   unsigned lcore;
   RTE_LCORE_FOREACH_WORKER(lcore) {
@@ -422,6 +449,7 @@ std::unique_ptr<Switch> Switch::Create(const SwitchOptions& options, Status* sta
     wc.learn_ring = ring;
     wc.pool = impl->pool;
     wc.inject_ring = inject;
+    wc.meters = &impl->meters->worker_state(index);
     wc.tsc_hz = impl->tsc_hz;
     wc.idle_sleep_us = options.idle_sleep_us;
     impl->workers.push_back(std::make_unique<Worker>(wc));
@@ -723,8 +751,8 @@ Status Switch::ModifyFlows(const std::vector<FlowModRequest>& requests, FlowModR
     Status st = flow::ParseFlowMod(requests[i].text, ToFlowCommand(requests[i].command), resolver, &mods[i]);
     if (st.ok()) {
       for (const flow::Action& a : mods[i].rule.actions) {
-        if (a.type == flow::ActionType::kMeter)
-          st = Status::InvalidArgument("actions: meter:" + std::to_string(a.u32) + ": no such meter (meters are not configurable yet)");
+        if (a.type == flow::ActionType::kMeter && !s.meters->Contains(a.u32))
+          st = Status::InvalidArgument("actions: meter:" + std::to_string(a.u32) + ": no such meter (add it with add-meter first)");
         if (a.type == flow::ActionType::kOutput && (a.u32 == 0 || a.u32 >= kMaxPorts))
           st = Status::InvalidArgument("actions: output:" + std::to_string(a.u32) + ": port numbers are 1-" + std::to_string(kMaxPorts - 1));
       }
@@ -741,6 +769,7 @@ Status Switch::ModifyFlows(const std::vector<FlowModRequest>& requests, FlowModR
     r.error_index = err.index;
     return st;
   }
+  s.RecountMeterRefs();
   s.Publish();
   r.commit_seconds = SecondsSince(t1);
   r.mods = requests.size();
@@ -829,6 +858,62 @@ Status Switch::Trace(const std::string& flow_text, std::string* report) const {
       }
     }
     *report += line + "\n";
+  }
+  return Status::Ok();
+}
+
+// ---- meters ----
+
+Status Switch::AddMeter(const std::string& text) {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  meter::MeterSpec spec;
+  if (Status st = meter::ParseMeter(text, &spec); !st.ok()) return st;
+  if (Status st = s.meters->Add(spec, rte_rdtsc()); !st.ok()) return st;
+  s.Publish();
+  return Status::Ok();
+}
+
+Status Switch::ModifyMeter(const std::string& text) {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  meter::MeterSpec spec;
+  if (Status st = meter::ParseMeter(text, &spec); !st.ok()) return st;
+  if (Status st = s.meters->Modify(spec, rte_rdtsc()); !st.ok()) return st;
+  s.Publish();
+  return Status::Ok();
+}
+
+Status Switch::DeleteMeter(const std::string& selector) {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  uint32_t id;
+  if (Status st = meter::ParseMeterSelector(selector, &id); !st.ok()) return st;
+  if (Status st = s.meters->Delete(id); !st.ok()) return st;
+  s.Publish();
+  return Status::Ok();
+}
+
+Status Switch::ListMeters(const std::string& selector, std::vector<MeterInfo>* out) const {
+  SwitchImpl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  uint32_t id;
+  if (Status st = meter::ParseMeterSelector(selector, &id); !st.ok()) return st;
+  std::vector<meter::MeterEntry> entries;
+  if (Status st = s.meters->List(id, rte_rdtsc(), &entries); !st.ok()) return st;
+  out->clear();
+  for (const meter::MeterEntry& e : entries) {
+    MeterInfo m;
+    m.id = e.spec.id;
+    m.text = meter::FormatMeter(e.spec);
+    m.stats_text = meter::FormatMeterStats(e);
+    m.packets_in = e.stats.packets_in;
+    m.bytes_in = e.stats.bytes_in;
+    m.packets_dropped = e.stats.packets_dropped;
+    m.bytes_dropped = e.stats.bytes_dropped;
+    m.flow_count = e.flow_count;
+    m.duration_seconds = e.duration_seconds;
+    out->push_back(m);
   }
   return Status::Ok();
 }

@@ -132,6 +132,19 @@ struct FlowModResult {
   size_t error_index = 0;        // on failure: the first bad flow-mod
 };
 
+// A meter as `vsctl dump-meters` shows it.
+struct MeterInfo {
+  uint32_t id = 0;
+  std::string text;           // "meter=1,pktps,burst,bands=type=drop,rate=1000,burst_size=100"
+  std::string stats_text;     // one line like ovs-ofctl meter-stats
+  uint64_t packets_in = 0;
+  uint64_t bytes_in = 0;
+  uint64_t packets_dropped = 0;
+  uint64_t bytes_dropped = 0;
+  uint64_t flow_count = 0;    // rules using it
+  double duration_seconds = 0;
+};
+
 struct SwitchStats {
   uint64_t tsc_hz = 0;
   uint64_t mac_entries = 0;
@@ -181,6 +194,13 @@ class Switch {
   // `vsctl trace`: walks a packet description ("in_port=vm1,tcp,nw_src=10.0.0.1,tp_dst=80")
   // through the live tables with the workers' own code and describes every step.
   Status Trace(const std::string& flow, std::string* report) const;
+
+  // Meters in ovs-ofctl syntax ("meter=1,pktps,bands=type=drop,rate=1000"). A meter used by
+  // flow rules cannot be deleted; a rule cannot use a meter that does not exist.
+  Status AddMeter(const std::string& text);
+  Status ModifyMeter(const std::string& text);
+  Status DeleteMeter(const std::string& selector);  // "meter=N", "meter=all" or ""
+  Status ListMeters(const std::string& selector, std::vector<MeterInfo>* out) const;
 
   // VXLAN networks. A VNI must exist before its frames are accepted from a tunnel; `remotes`
   // replaces the flood list when the VNI exists already.

@@ -390,6 +390,28 @@ TEST_F(SwitchTapTest, HundredThousandRulesReplacedUnderTrafficWithoutMixingOrLos
               static_cast<unsigned long long>(sent.load()));
 }
 
+TEST_F(SwitchTapTest, MeterLimitsTheRateAndCountsDrops) {
+  EXPECT_FALSE(sw_->ModifyFlows({Add("in_port=vst0,actions=meter:1,output:vst1")}).ok());  // no such meter yet
+  ASSERT_TRUE(sw_->AddMeter("meter=1,pktps,burst,bands=type=drop,rate=100,burst_size=10").ok());
+  Status st = sw_->ModifyFlows({Add("in_port=vst0,actions=meter:1,output:vst1")});
+  ASSERT_TRUE(st.ok()) << st.message();
+  for (int i = 0; i < 300; ++i) ends_[0]->Send(kMacB, kMacA, static_cast<uint8_t>(i));  // as fast as the kernel goes
+  size_t passed = ends_[1]->Receive(500).size();
+  EXPECT_GE(passed, 10u);   // the burst
+  EXPECT_LE(passed, 80u);   // burst + 100/s for the few tens of ms the send took
+  EXPECT_GE(Drop(Counters("vst0"), "meter"), 220u);
+  std::vector<MeterInfo> meters;
+  ASSERT_TRUE(sw_->ListMeters("", &meters).ok());
+  ASSERT_EQ(meters.size(), 1u);
+  EXPECT_EQ(meters[0].flow_count, 1u);
+  EXPECT_EQ(meters[0].packets_in, 300u);
+  EXPECT_EQ(meters[0].packets_dropped, 300u - passed);
+  EXPECT_FALSE(sw_->DeleteMeter("meter=1").ok());  // in use
+  ASSERT_TRUE(sw_->ModifyFlows({{FlowModRequest::Command::kDelete, ""}}).ok());
+  EXPECT_TRUE(sw_->DeleteMeter("meter=1").ok());
+  EXPECT_FALSE(sw_->AddMeter("meter=2,kbps,pktps,bands=type=drop,rate=1").ok());
+}
+
 TEST(SwitchStandalone, WorkerStatsAndVersion) {
   SwitchOptions o;
   o.mbufs_per_socket = 2048;

@@ -37,15 +37,16 @@ void Worker::FlowBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** p
   const flow::FlowPipeline& pipeline = *st.pipeline;
   flow::PipelineResult results[kBurstSize];
   flow::ClassifyBurst(pipeline, &emc_, key_ptrs, nok, results);
-  const uint64_t now = rte_rdtsc();
+  const uint64_t now_tsc = rte_rdtsc();
+  const uint64_t now_ns = static_cast<uint64_t>(static_cast<double>(now_tsc) * ns_per_tsc_);
   for (uint16_t i = 0; i < nok; ++i) {
-    flow::CountRules(st.rule_counters, config_.index, pipeline, results[i], ok[i]->pkt_len, now);
-    ExecuteActions(st, in_port, ok[i], &keys[i], layouts[i], results[i]);
+    flow::CountRules(st.rule_counters, config_.index, pipeline, results[i], ok[i]->pkt_len, now_ns);
+    ExecuteActions(st, in_port, ok[i], &keys[i], layouts[i], results[i], now_tsc);
   }
 }
 
 void Worker::ExecuteActions(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, FlowKey* key,
-                            PacketLayout layout, const flow::PipelineResult& result) {
+                            PacketLayout layout, const flow::PipelineResult& result, uint64_t now_tsc) {
   using flow::ActionType;
   // Outputs collect in `outs` until the packet is about to change: then the unchanged packet
   // goes to them (OpenFlow: an output sends the packet as it is at that point) and the rest
@@ -136,7 +137,23 @@ void Worker::ExecuteActions(const ForwardingState& st, uint32_t in_port, rte_mbu
       case ActionType::kSetTunnel:
         flow::ApplyActionToKey(a, key);  // metadata only: no packet bytes change
         break;
-      case ActionType::kMeter:    // refused by Switch::ModifyFlows until meters exist
+      case ActionType::kMeter: {
+        // A meter that is gone cannot be (commit refuses to delete a meter in use), so a
+        // missing slot drops rather than silently bypassing a rate limit.
+        uint16_t slot = st.meters->SlotOf(a.u32);
+        if (slot == meter::kNoMeterSlot || !config_.meters->Admit(*st.meters, slot, now_tsc, m->pkt_len)) {
+          if (n_outs > 0) {
+            Output(st, in_port, m, outs, n_outs, vni_of(), *key);  // outputs before the meter keep their copy
+            CountDrop(in_port, DropReason::kMeter);
+          } else {
+            Drop(in_port, m, DropReason::kMeter);
+          }
+          m = nullptr;
+          ended = true;
+          return;
+        }
+        break;
+      }
       case ActionType::kNfChain:  // refused by the rule parser until service chains exist
         break;
     }

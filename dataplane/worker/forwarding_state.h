@@ -19,6 +19,7 @@
 
 #include "flow/flow_pipeline.h"
 #include "flow/rule_counters.h"
+#include "meter/meter_config_set.h"
 #include "vtep/tunnel_state.h"
 
 namespace vswitch {
@@ -60,6 +61,8 @@ struct ForwardingState {
   // after the grace period. Never null: an empty rule set is the implicit NORMAL pipeline.
   std::shared_ptr<const flow::FlowPipeline> pipeline;
   flow::RuleCounters* rule_counters = nullptr;       // owned by the switch
+  // Meter configurations (rates in TSC units). Never null.
+  std::shared_ptr<const meter::MeterConfigSet> meters;
   // VTEPs, known VNIs, neighbours, routes. Never null.
   std::shared_ptr<const tunnels::TunnelState> tunnels;
 };

@@ -28,6 +28,7 @@ Worker::Worker(const WorkerConfig& config)
   // Refresh last-seen at most 4 times a second; retry a learn request after 10 ms.
   touch_interval_tsc_ = config_.tsc_hz / 4;
   learn_retry_tsc_ = config_.tsc_hz / 100;
+  ns_per_tsc_ = 1e9 / static_cast<double>(config_.tsc_hz);
 }
 
 Worker::~Worker() = default;

@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "flow/exact_match_cache.h"
+#include "meter/meter_state.h"
 #include "l2/mac_table.h"
 #include "flow/flow_pipeline.h"
 #include "packet/drop_reason.h"
@@ -58,6 +59,7 @@ struct WorkerConfig {
   rte_ring* learn_ring = nullptr;  // single producer (this worker), single consumer (control)
   rte_mempool* pool = nullptr;     // for the copies an output-then-rewrite action list needs
   rte_ring* inject_ring = nullptr; // packets the control thread asks this worker to send (ARP requests)
+  meter::MeterState* meters = nullptr;  // this worker's meter buckets and counters
   uint64_t tsc_hz = 0;
   unsigned idle_sleep_us = 0;      // sleep this long after many empty polls; 0 = pure polling
 };
@@ -127,7 +129,7 @@ class Worker {
   // worker/flow_path.cc: classify a burst through the flow tables and run each packet's actions.
   void FlowBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n, const TunnelMeta* meta);
   void ExecuteActions(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, FlowKey* key, PacketLayout layout,
-                      const flow::PipelineResult& result);
+                      const flow::PipelineResult& result, uint64_t now_tsc);
 
   // worker/tunnel_path.cc: the uplink side of a VTEP and VXLAN encapsulation.
   // Returns how many packets remain in pkts (compacted) as ordinary uplink traffic.
@@ -162,6 +164,7 @@ class Worker {
   uint64_t touch_interval_tsc_;
   uint64_t learn_retry_tsc_;
   uint16_t ip_id_ = 0;
+  double ns_per_tsc_;  // rule counters' last-hit times are in the control thread's ns clock
 };
 
 // Buffers `m` for `port_no`; a full buffer is sent at once, the rest at the end of the burst.
