@@ -38,14 +38,12 @@ def _sockets(scenario, ctx, contender):
     return os.path.join(d, "m0.sock"), os.path.join(d, "m1.sock")
 
 
-def _vsbench(ctx, sockets, extra, timeout):
+def _vsbench(ctx, sockets, extra, timeout, rx_queues):
     argv = [vsbench_binary(ctx), "--in-memory", "--lcore", str(ctx.main_lcore),
             "--log-level", "*:error",
             "--tx-dev", f"net_memif0,role=client,socket={sockets[0]},id=0",
             "--rx-dev", f"net_memif1,role=client,socket={sockets[1]},id=0",
-            # OVS transmits on one queue per thread (here 2); memif maps a server's tx queue
-            # only when the client asked for that many rx queues.
-            "--rx-queues", "2",
+            "--rx-queues", str(rx_queues),
             "--flows", "1024", "--size", str(ctx.frame_size), "--json", *extra]
     out = run_command(argv, timeout=timeout)
     try:
@@ -54,15 +52,17 @@ def _vsbench(ctx, sockets, extra, timeout):
         raise ProcessError(f"vsbench printed invalid JSON ({e})") from None
 
 
-def measure(m, ctx, sockets, pid):
-    """Runs both vsbench passes against a started contender and fills m."""
+def measure(m, ctx, sockets, pid, rx_queues=1):
+    """Runs both vsbench passes against a started contender and fills m. rx_queues: memif
+    receive queues vsbench asks for; a memif server only transmits on queues its client asked
+    for, and refuses a client that asks for more than it has."""
     fixed, argv = _vsbench(ctx, sockets, ["--rate-mpps", str(ctx.vsbench_rate), "--warmup", "1",
                                           "--duration", str(max(2.0, ctx.window_seconds * 2))],
-                           timeout=120)
+                           timeout=120, rx_queues=rx_queues)
     search, _ = _vsbench(ctx, sockets, ["--rfc2544", "--rate-mpps", str(ctx.vsbench_max_mpps),
                                         "--trial", str(ctx.vsbench_trial), "--warmup", "0.5",
                                         "--resolution-mpps", str(ctx.vsbench_resolution),
-                                        "--max-trials", "12"], timeout=600)
+                                        "--max-trials", "12"], timeout=600, rx_queues=rx_queues)
     trial = fixed["trials"][0]
     result = search["rfc2544"]
     lat = trial["latency"]
@@ -132,7 +132,8 @@ def run_ovs(scenario, traffic, ctx):
         ovs.ofctl("add-flow", "in_port=1,actions=output:2")
         ovs.add_dpdk_port(ovs_mod.BRIDGE, "m0", 1, f"net_memif0,role=server,socket={sockets[0]},id=0")
         ovs.add_dpdk_port(ovs_mod.BRIDGE, "m1", 2, f"net_memif1,role=server,socket={sockets[1]},id=0")
-        measure(m, ctx, sockets, ovs.vswitchd.proc.pid)
+        # OVS transmits on one queue per thread: 2 here (the PMD and the main thread).
+        measure(m, ctx, sockets, ovs.vswitchd.proc.pid, rx_queues=2)
     except ProcessError as e:
         m.status = ms.STATUS_FAILED
         tail = ovs.log_tail()
