@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "common/mac_address.h"
+#include "port/packet_socket.h"
 
 namespace vswitch {
 
@@ -52,6 +53,14 @@ Status EthdevPort::Open(const PortDevargs& d, const EthdevPortOptions& o, rte_me
     port->device_name_.clear();  // nothing left to close in the destructor
     return Status::Unavailable("device '" + d.devargs + "': " + what + ": " + Errno(code));
   };
+
+  if (!d.af_packet_iface.empty()) {
+    // The driver's sockets exist from probe on; see port/packet_socket.h for why.
+    if (Status s = IgnoreOutgoingFrames(d.af_packet_iface); !s.ok()) {
+      fail("", 0);
+      return Status::Unavailable("device '" + d.devargs + "': " + s.message());
+    }
+  }
 
   struct rte_eth_dev_info info;
   if ((rc = rte_eth_dev_info_get(port_id, &info)) != 0) return fail("cannot read device info", rc);

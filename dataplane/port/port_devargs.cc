@@ -176,6 +176,7 @@ Status BuildPortDevargs(const PortConfig& c, const std::string& unique_suffix, P
   } else if (t == "af-packet") {
     add("iface", Get(c, "iface", ""));
     add("qpairs", Get(c, "queues", "1"));
+    d.af_packet_iface = Get(c, "iface", "");
   } else if (t == "tap") {
     std::string iface = Get(c, "iface", c.name);
     if (iface.size() > 15) return Status::InvalidArgument(ctx + ": option 'iface': kernel interface names are at most 15 characters, got '" + iface + "'");

@@ -27,6 +27,9 @@ struct PortDevargs {
   std::string device_name;  // unique DPDK name, e.g. "net_tap_vs3" or a PCI address
   std::string devargs;      // full string for rte_dev_probe(), e.g. "net_tap_vs3,iface=tap0"
   bool is_pci = false;
+  // af-packet only: the kernel interface its sockets bind to. Those sockets must be told to
+  // ignore frames the host itself transmits there (see port/packet_socket.h).
+  std::string af_packet_iface;
 };
 
 // The port types this build knows, in the order `vsctl --help` lists them.
