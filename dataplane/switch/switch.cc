@@ -18,6 +18,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <map>
+#include <set>
 #include <mutex>
 #include <thread>
 #include <tuple>
@@ -75,6 +76,12 @@ class SwitchImpl {
   std::atomic<const ForwardingState*> state{nullptr};
   std::atomic<bool> stop_workers{false};
   bool started = false;
+  // Kernel interfaces (by index) whose af-xdp port was closed in this process: DPDK 22.11's
+  // net_af_xdp cannot bind an AF_XDP socket to them again until the process exits (the old
+  // socket's buffer pool stays attached to the interface queue), so a re-add is refused
+  // with that explanation instead of the driver's bare "rx queue setup failed". A recreated
+  // interface (a container restarted with a new veth) has a new index and is fine.
+  std::set<unsigned> af_xdp_closed_ifindexes;
   uint64_t tsc_hz = 0;
   uint64_t generation = 0;
   unsigned device_counter = 0;
@@ -535,8 +542,13 @@ Status Switch::AddPort(const PortConfig& config, PortInfo* info) {
   }
   if (config.type == "af-packet" || config.type == "af-xdp" || (config.type == "pcap" && config.options.count("iface"))) {
     const std::string& iface = config.options.count("iface") ? config.options.at("iface") : std::string();
-    if (!iface.empty() && if_nametoindex(iface.c_str()) == 0)
+    const unsigned ifindex = iface.empty() ? 0 : if_nametoindex(iface.c_str());
+    if (!iface.empty() && ifindex == 0)
       return Status::NotFound(ctx + ": kernel interface '" + iface + "' does not exist");
+    if (config.type == "af-xdp" && s.af_xdp_closed_ifindexes.count(ifindex))
+      return Status::Unavailable(ctx + ": interface '" + iface + "' had an af-xdp port earlier in this vswitchd process, and DPDK 22.11's "
+                                 "net_af_xdp cannot bind AF_XDP to it again in the same process: add it as type af-packet, "
+                                 "or restart vswitchd (ports come back from the state directory)");
   }
   if (config.vni > tunnels::kMaxVni) return Status::InvalidArgument(ctx + ": vni must be 0-16777215, got " + std::to_string(config.vni));
   uint32_t port_no = s.AllocatePortNumber();
@@ -595,6 +607,9 @@ Status Switch::DeletePort(const std::string& name) {
       return Status::InvalidArgument("port '" + name + "' is the uplink of vxlan port '" + other + "': delete that first");
   std::unique_ptr<PortEntry> victim = std::move(it->second);
   s.ports.erase(it);
+  if (victim->config.type == "af-xdp" && victim->config.options.count("iface"))
+    if (unsigned ifindex = if_nametoindex(victim->config.options.at("iface").c_str()); ifindex != 0)
+      s.af_xdp_closed_ifindexes.insert(ifindex);
   s.Publish();  // after this no worker polls or sends to the device
   s.macs->FlushPort(victim->port_no, /*include_static=*/true);
   victim.reset();  // stops, closes and detaches the device
