@@ -54,7 +54,11 @@ Status ParseJson(std::string_view text, const std::string& source, v1::Config* o
   v1::Config config;
   auto status = google::protobuf::util::JsonStringToMessage(std::string(text), &config, options);
   if (!status.ok()) {
-    return Status::InvalidArgument(source + ": invalid JSON config: " + std::string(status.message()));
+    // The JSON parser appends the offending text and a caret on further lines; an error is
+    // one line here (the daemon prints it as "vswitchd: error: ...").
+    std::string message(status.message());
+    message = message.substr(0, message.find('\n'));
+    return Status::InvalidArgument(source + ": invalid JSON config: " + message);
   }
   *out = std::move(config);
   return Status::Ok();

@@ -55,6 +55,14 @@ TEST(ConfigFile, UnknownFieldIsAnErrorWithLineAndColumn) {
   EXPECT_NE(status.message().find("iface"), std::string::npos) << status.message();
 }
 
+TEST(ConfigFile, TruncatedJsonIsAOneLineError) {
+  v1::Config config;
+  Status status = LoadConfigFile(kTestdata + "/truncated.json", &config);
+  EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(status.message().find("truncated.json: invalid JSON config: "), std::string::npos) << status.message();
+  EXPECT_EQ(status.message().find('\n'), std::string::npos) << status.message();  // vswitchd prints one line
+}
+
 TEST(ConfigFile, UnknownJsonFieldIsAnError) {
   v1::Config config;
   Status status = LoadConfigFile(kTestdata + "/unknown_field.json", &config);
