@@ -1,11 +1,14 @@
 #include "config/config_apply.h"
 
+#include <functional>
 #include <set>
 #include <utility>
 
 #include "config/config_validate.h"
+#include "config/tunnel_config.h"
 #include "convert/port_convert.h"
 #include "convert/switch_convert.h"
+#include "convert/tunnel_convert.h"
 
 namespace vswitch::controlplane {
 
@@ -16,7 +19,21 @@ std::string PortField(int index, const std::string& name) {
 }
 
 std::string MacField(int index, const v1::MacEntry& entry) {
-  return "static_macs[" + std::to_string(index) + "] (VLAN " + std::to_string(entry.vlan()) + " " + entry.mac() + ")";
+  std::string vni = entry.vni() == 0 ? "" : "VNI " + std::to_string(entry.vni()) + " ";
+  return "static_macs[" + std::to_string(index) + "] (" + vni + "VLAN " + std::to_string(entry.vlan()) + " " +
+         entry.mac() + ")";
+}
+
+// The order ports are added in: the file's, except that vxlan ports come after every other
+// port, since a VTEP needs its uplink to exist (and the state file lists ports by number).
+std::vector<int> PortOrder(const google::protobuf::RepeatedPtrField<v1::Port>& ports) {
+  std::vector<int> order;
+  for (bool vxlan : {false, true}) {
+    for (int i = 0; i < ports.size(); ++i) {
+      if ((ports.Get(i).type() == kVxlanPortType) == vxlan) order.push_back(i);
+    }
+  }
+  return order;
 }
 
 }  // namespace
@@ -26,13 +43,17 @@ Status ApplyConfig(Switch* sw, const v1::Config& config) {
   if (!valid.ok()) return valid;
 
   std::vector<std::string> added_ports;
-  std::vector<std::pair<uint16_t, std::string>> added_macs;
+  std::vector<std::function<void()>> added_tunnels;
+  std::vector<const v1::MacEntry*> added_macs;
   auto roll_back = [&] {
-    for (auto it = added_macs.rbegin(); it != added_macs.rend(); ++it) sw->DeleteMac(it->first, it->second);
+    for (auto it = added_macs.rbegin(); it != added_macs.rend(); ++it) {
+      sw->DeleteMac(static_cast<uint16_t>((*it)->vlan()), (*it)->mac(), (*it)->vni());
+    }
+    for (auto it = added_tunnels.rbegin(); it != added_tunnels.rend(); ++it) (*it)();
     for (auto it = added_ports.rbegin(); it != added_ports.rend(); ++it) sw->DeletePort(*it);
   };
 
-  for (int i = 0; i < config.ports_size(); ++i) {
+  for (int i : PortOrder(config.ports())) {
     PortConfig port;
     Status status = PortFromProto(config.ports(i), &port);
     if (status.ok()) status = sw->AddPort(port);
@@ -42,14 +63,19 @@ Status ApplyConfig(Switch* sw, const v1::Config& config) {
     }
     added_ports.push_back(port.name);
   }
+  if (Status status = ApplyTunnelConfig(sw, config, &added_tunnels); !status.ok()) {
+    roll_back();
+    return status;
+  }
   for (int i = 0; i < config.static_macs_size(); ++i) {
     const v1::MacEntry& entry = config.static_macs(i);
-    Status status = sw->AddStaticMac(static_cast<uint16_t>(entry.vlan()), entry.mac(), entry.port());
+    Status status = sw->AddStaticMac(static_cast<uint16_t>(entry.vlan()), entry.mac(), entry.port(), entry.vni(),
+                                     entry.remote_ip());
     if (!status.ok()) {
       roll_back();
       return status.WithContext(MacField(i, entry));
     }
-    added_macs.emplace_back(static_cast<uint16_t>(entry.vlan()), entry.mac());
+    added_macs.push_back(&entry);
   }
   return Status::Ok();
 }
@@ -59,7 +85,7 @@ RestoreResult RestoreState(Switch* sw, const v1::Config& state) {
   std::set<std::string> present;
   for (const PortInfo& info : sw->ListPorts()) present.insert(info.config.name);
 
-  for (int i = 0; i < state.ports_size(); ++i) {
+  for (int i : PortOrder(state.ports())) {
     const v1::Port& proto = state.ports(i);
     if (present.count(proto.name())) {
       ++result.ports_already_present;
@@ -75,10 +101,15 @@ RestoreResult RestoreState(Switch* sw, const v1::Config& state) {
     present.insert(port.name);
     ++result.ports_restored;
   }
+  RestoreTunnelState(sw, state, &result);
   for (int i = 0; i < state.static_macs_size(); ++i) {
     const v1::MacEntry& entry = state.static_macs(i);
     Status status = CheckMacEntryFields(entry.vlan(), entry.mac());  // the file may be hand-edited
-    if (status.ok()) status = sw->AddStaticMac(static_cast<uint16_t>(entry.vlan()), entry.mac(), entry.port());
+    if (status.ok()) status = CheckMacTunnelFields(entry.vni(), entry.remote_ip());
+    if (status.ok()) {
+      status = sw->AddStaticMac(static_cast<uint16_t>(entry.vlan()), entry.mac(), entry.port(), entry.vni(),
+                                entry.remote_ip());
+    }
     if (status.code() == Status::Code::kAlreadyExists) continue;  // also in --config
     if (!status.ok()) {
       result.warnings.push_back(status.WithContext(MacField(i, entry)).message());

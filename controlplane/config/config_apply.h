@@ -1,8 +1,9 @@
 // Applying configuration to a running Switch.
 //
 // ApplyConfig is all-or-nothing: the whole Config is validated first, then ports are added in
-// file order and static MACs after them; if anything fails, everything added so far is
-// removed again and the error names the item that failed ("ports[2] 'vm2': ...").
+// file order (vxlan ports after the others: a VTEP needs its uplink), then VNIs, neighbours
+// and routes (tunnel_config.h), and static MACs after them; if anything fails, everything
+// added so far is removed again and the error names the item that failed ("ports[2] 'vm2': ...").
 //
 // RestoreState is best-effort by design: the state file describes ports that existed when
 // the daemon stopped, and one of them may be gone now (a deleted container's veth). Such a
@@ -24,6 +25,9 @@ struct RestoreResult {
   unsigned ports_restored = 0;
   unsigned ports_already_present = 0;  // configured by --config, which wins
   unsigned macs_restored = 0;
+  unsigned vnis_restored = 0;
+  unsigned neighbors_restored = 0;
+  unsigned routes_restored = 0;
   std::vector<std::string> warnings;   // one line per item that could not be restored
 };
 

@@ -2,10 +2,12 @@
 
 #include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "common/mac_address.h"
+#include "config/tunnel_config.h"
 #include "convert/port_convert.h"
 #include "convert/switch_convert.h"
 #include "port/port_devargs.h"
@@ -75,6 +77,9 @@ void ValidatePort(const v1::Port& port, const std::string& field, Problems* prob
   if (config.mtu != 0 && config.mtu < 68) {
     problems->Add(field + ".mtu", std::to_string(config.mtu) + " is below the IPv4 minimum of 68");
   }
+  // A vxlan port has no device: its options are checked with the other ports in view
+  // (ValidateTunnelConfig), since its uplink must be one of them.
+  if (config.type == kVxlanPortType) return;
   // Type and options, by the same rules the dataplane applies when the port is added.
   PortDevargs devargs;
   problems->Add(field, BuildPortDevargs(config, "validate", &devargs));
@@ -98,7 +103,7 @@ Status ValidateConfig(const v1::Config& config) {
     }
   }
 
-  std::map<std::pair<uint32_t, std::string>, int> mac_index;
+  std::map<std::tuple<uint32_t, uint32_t, std::string>, int> mac_index;  // (vni, vlan, mac) -> first index
   for (int i = 0; i < config.static_macs_size(); ++i) {
     const v1::MacEntry& entry = config.static_macs(i);
     std::string field = "static_macs[" + std::to_string(i) + "]";
@@ -111,16 +116,22 @@ Status ValidateConfig(const v1::Config& config) {
     if (mac->IsMulticast() || mac->IsZero()) {
       problems.Add(field + ".mac", "'" + entry.mac() + "' is not a unicast address");
     }
-    if (port_index.count(entry.port()) == 0) {
+    auto port = port_index.find(entry.port());
+    if (port == port_index.end()) {
       problems.Add(field + ".port", entry.port().empty() ? "is required" : "unknown port '" + entry.port() + "'");
+    } else {
+      problems.AddNested(field, CheckStaticMacAgainstPort(entry, config.ports(port->second)));
     }
     // Keys are compared in canonical form so "AA-BB-..." and "aa:bb:..." collide.
-    auto [it, inserted] = mac_index.emplace(std::make_pair(entry.vlan(), mac->ToString()), i);
+    auto [it, inserted] = mac_index.emplace(std::make_tuple(entry.vni(), entry.vlan(), mac->ToString()), i);
     if (!inserted) {
-      problems.Add(field, "duplicate entry for VLAN " + std::to_string(entry.vlan()) + " MAC " + mac->ToString() +
-                              " (first at static_macs[" + std::to_string(it->second) + "])");
+      std::string vni = entry.vni() == 0 ? "" : "VNI " + std::to_string(entry.vni()) + " ";
+      problems.Add(field, "duplicate entry for " + vni + "VLAN " + std::to_string(entry.vlan()) + " MAC " +
+                              mac->ToString() + " (first at static_macs[" + std::to_string(it->second) + "])");
     }
   }
+  ValidateTunnelConfig(config,
+                       [&](const std::string& field, const std::string& reason) { problems.Add(field, reason); });
   return problems.ToStatus();
 }
 

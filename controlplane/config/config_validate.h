@@ -4,7 +4,8 @@
 //
 // It checks what can be known without opening devices: value ranges, MAC syntax, unique
 // port names and FDB keys, static MACs pointing at configured ports, and every port's type
-// and options through the dataplane's own rules (BuildPortDevargs), so the file and the API
+// and options through the dataplane's own rules (BuildPortDevargs; for vxlan ports the VTEP
+// option parser), VNIs, neighbours and routes (tunnel_config.h), so the file and the API
 // reject the same things with the same words. Whether a device really opens is only known
 // when it is applied (config_apply.h).
 #pragma once

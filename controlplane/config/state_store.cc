@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "config/config_file.h"
+#include "config/tunnel_config.h"
 #include "convert/port_convert.h"
 
 namespace vswitch::controlplane {
@@ -41,6 +42,8 @@ v1::Config SnapshotConfig(const std::vector<PortInfo>& ports, const std::vector<
     out->set_vlan(entry.vlan);
     out->set_mac(entry.mac);
     out->set_port(entry.port);
+    out->set_vni(entry.vni);
+    out->set_remote_ip(entry.remote_ip);
   }
   return config;
 }
@@ -94,6 +97,7 @@ Status StateStore::Save(const Switch& sw) {
   if (!enabled()) return Status::Ok();
   std::lock_guard<std::mutex> lock(mutex_);
   v1::Config snapshot = SnapshotConfig(sw.ListPorts(), sw.ListMacs());
+  SnapshotTunnels(sw, &snapshot);
   return WriteFileAtomically(path(), ConfigToText(snapshot));
 }
 

@@ -1,6 +1,7 @@
-// State persistence: after every successful mutating API call vswitchd writes its ports and
-// static MACs to STATE_DIR/state.textproto (a vswitch.v1.Config in text format, so an
-// operator can read it and use it as a --config file), and restores it at start-up.
+// State persistence: after every successful mutating API call vswitchd writes its ports,
+// static MACs, VNIs, static neighbours and routes to STATE_DIR/state.textproto
+// (a vswitch.v1.Config in text format, so an operator can read it and use it as a --config
+// file), and restores it at start-up.
 //
 // Writes are atomic (temporary file in the same directory, fsync, rename, fsync of the
 // directory): after a crash the file holds either the previous or the new state, never a

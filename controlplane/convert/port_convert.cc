@@ -3,6 +3,8 @@
 #include <limits>
 #include <string>
 
+#include "vxlan/vxlan_wire.h"
+
 namespace vswitch::controlplane {
 
 Status PortFromProto(const v1::Port& port, PortConfig* out) {
@@ -19,6 +21,10 @@ Status PortFromProto(const v1::Port& port, PortConfig* out) {
   }
   config.rx_queues = static_cast<uint16_t>(rx_queues);
   config.mac_learning_limit = port.mac_learning_limit();
+  if (port.vni() > tunnels::kMaxVni) {
+    return Status::InvalidArgument("vni: " + std::to_string(port.vni()) + " is out of range 0..16777215");
+  }
+  config.vni = port.vni();
   *out = std::move(config);
   return Status::Ok();
 }
@@ -33,6 +39,7 @@ v1::Port PortToProto(const PortConfig& config) {
   port.set_admin_up(config.admin_up);
   port.set_rx_queues(config.rx_queues);
   port.set_mac_learning_limit(config.mac_learning_limit);
+  port.set_vni(config.vni);
   return port;
 }
 

@@ -14,6 +14,8 @@ v1::MacEntry MacEntryToProto(const MacEntry& entry) {
   out.set_port(entry.port);
   out.set_is_static(entry.is_static);
   out.set_age_seconds(entry.age_seconds);
+  out.set_vni(entry.vni);
+  out.set_remote_ip(entry.remote_ip);
   return out;
 }
 

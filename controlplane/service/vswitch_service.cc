@@ -4,6 +4,7 @@
 
 #include "convert/port_convert.h"
 #include "convert/switch_convert.h"
+#include "convert/tunnel_convert.h"
 #include "service/grpc_status.h"
 
 namespace vswitch::controlplane {
@@ -60,15 +61,18 @@ grpc::Status VswitchService::ListMacs(grpc::ServerContext*, const v1::ListMacsRe
 grpc::Status VswitchService::AddStaticMac(grpc::ServerContext*, const v1::AddStaticMacRequest* request,
                                           v1::AddStaticMacResponse*) {
   Status status = CheckMacEntryFields(request->vlan(), request->mac());
+  if (status.ok()) status = CheckMacTunnelFields(request->vni(), request->remote_ip());
   if (!status.ok()) return ToGrpcStatus(status);
-  return Persisted(switch_->AddStaticMac(static_cast<uint16_t>(request->vlan()), request->mac(), request->port()));
+  return Persisted(switch_->AddStaticMac(static_cast<uint16_t>(request->vlan()), request->mac(), request->port(),
+                                         request->vni(), request->remote_ip()));
 }
 
 grpc::Status VswitchService::DeleteMac(grpc::ServerContext*, const v1::DeleteMacRequest* request,
                                        v1::DeleteMacResponse*) {
   Status status = CheckMacEntryFields(request->vlan(), request->mac());
+  if (status.ok()) status = CheckMacTunnelFields(request->vni(), "");
   if (!status.ok()) return ToGrpcStatus(status);
-  return Persisted(switch_->DeleteMac(static_cast<uint16_t>(request->vlan()), request->mac()));
+  return Persisted(switch_->DeleteMac(static_cast<uint16_t>(request->vlan()), request->mac(), request->vni()));
 }
 
 grpc::Status VswitchService::FlushMacs(grpc::ServerContext*, const v1::FlushMacsRequest* request,

@@ -4,16 +4,18 @@
 
 #include <sstream>
 
+#include "vsctl/tunnel_commands.h"
+
 namespace po = boost::program_options;
 
 namespace vswitch::controlplane {
 
 const std::vector<CommandSpec>& Commands() {
-  static const std::vector<CommandSpec> kCommands = {
+  static const std::vector<CommandSpec> kCommands = WithTunnelCommands({
       {"show", "", "ports with type, number, link, admin state, options and counters", "", 0, 0},
       {"version", "", "versions of vsctl and of the running vswitchd", "", 0, 0},
       {"add-port", "NAME TYPE [key=value ...]", "add a port",
-       "Port settings: mac=ADDR mtu=N rxq=N admin=up|down learn-limit=N.\n"
+       "Port settings: mac=ADDR mtu=N rxq=N admin=up|down learn-limit=N vni=N (the port's VXLAN network).\n"
        "Every other key=value is an option of TYPE:\n"
        "  vhost-user   path=SOCKET mode=client|server queues=N\n"
        "  virtio-user  path=SOCKET server=0|1 queues=N iface=TAPNAME\n"
@@ -25,6 +27,7 @@ const std::vector<CommandSpec>& Commands() {
        "  ring         (no options)\n"
        "  memif        socket=PATH role=server|client id=N\n"
        "  pci          addr=DOMAIN:BUS:DEV.FN\n"
+       "  vxlan        uplink=PORT local-ip=A.B.C.D dst-port=N remote-ip=A.B.C.D key=VNI ttl=N\n"
        "Example: vsctl add-port vm1 vhost-user path=/run/vm1.sock\n",
        2, kUnlimited},
       {"del-port", "NAME", "delete a port", "", 1, 1},
@@ -32,11 +35,15 @@ const std::vector<CommandSpec>& Commands() {
       {"list-ports", "", "port names, one per line", "", 0, 0},
       {"port-stats", "[NAME]", "rx/tx packets and bytes and every drop reason, per port", "", 0, 1},
       {"fdb-show", "", "the MAC table: port, VLAN, MAC, age", "", 0, 0},
-      {"fdb-add", "VLAN MAC PORT", "add a static MAC entry (never ages, not moved by learning)", "", 3, 3},
-      {"fdb-del", "VLAN MAC", "delete a MAC entry (static or learned)", "", 2, 2},
+      {"fdb-add", "VLAN MAC PORT [vni=N] [remote=IP]", "add a static MAC entry (never ages, not moved by learning)",
+       "vni=N: the entry's VXLAN network (a local port's own vni, or any VNI on a vxlan port).\n"
+       "remote=IP: for a MAC behind a vxlan port, the remote VTEP that has it (needs vni=).\n"
+       "Example: vsctl fdb-add 0 02:00:00:00:00:02 vx0 vni=100 remote=192.168.50.2\n",
+       3, 5},
+      {"fdb-del", "VLAN MAC [vni=N]", "delete a MAC entry (static or learned)", "", 2, 3},
       {"fdb-flush", "[PORT]", "remove learned MAC entries (on PORT, or on every port)", "", 0, 1},
       {"worker-stats", "", "per worker: busy/idle %, packets, cycles per packet, rx queues", "", 0, 0},
-  };
+  });
   return kCommands;
 }
 

@@ -17,6 +17,7 @@
 #include "vsctl/command_line.h"
 #include "vsctl/output_format.h"
 #include "vsctl/port_spec.h"
+#include "vsctl/tunnel_commands.h"
 #include "vswitch/v1/vswitch.grpc.pb.h"
 
 namespace {
@@ -55,6 +56,9 @@ class Client {
     stub_ = v1::Vswitch::NewStub(channel_);
     return kExitOk;
   }
+
+  // The connection, for commands of the other services (tunnels).
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
   // Runs one RPC; on failure prints the daemon's message and returns false.
   template <typename Request, typename Response>
@@ -96,6 +100,7 @@ int Run(const CommandLine& line) {
   v1::SetPortAdminRequest set_admin;
   v1::AddStaticMacRequest add_mac;
   v1::DeleteMacRequest del_mac;
+  TunnelRequest tunnel_request;
   uint64_t vlan = 0;
   if (command == "add-port") {
     std::string error = ParsePortSpec(args[0], args[1], {args.begin() + 2, args.end()}, add_port.mutable_port());
@@ -108,18 +113,32 @@ int Run(const CommandLine& line) {
     set_admin.set_up(up);
   } else if (command == "fdb-add" || command == "fdb-del") {
     std::string error = ParseUnsigned("VLAN", args[0], 0, 4095, &vlan);
+    const bool add = command == "fdb-add";
+    uint32_t vni = 0;
+    std::string remote_ip;
+    std::vector<std::string> tunnel_args(args.begin() + (add ? 3 : 2), args.end());
+    if (error.empty()) error = ParseFdbTunnelArguments(tunnel_args, add, &vni, &remote_ip);
     if (!error.empty()) return UsageError(command + ": " + error);
     add_mac.set_vlan(static_cast<uint32_t>(vlan));
     add_mac.set_mac(args[1]);
-    if (command == "fdb-add") add_mac.set_port(args[2]);
+    if (add) add_mac.set_port(args[2]);
+    add_mac.set_vni(vni);
+    add_mac.set_remote_ip(remote_ip);
     del_mac.set_vlan(static_cast<uint32_t>(vlan));
     del_mac.set_mac(args[1]);
+    del_mac.set_vni(vni);
+  } else if (IsTunnelCommand(command)) {
+    std::string error = ParseTunnelCommand(command, args, &tunnel_request);
+    if (!error.empty()) return UsageError(error);
   }
 
   Client client(line);
   if (int rc = client.Connect(); rc != kExitOk) return rc;
   using Stub = v1::Vswitch::Stub;
   auto empty = [] { return std::string(); };
+  if (IsTunnelCommand(command)) {
+    return RunTunnelCommand(line, tunnel_request, client.channel()) ? kExitOk : kExitDaemonError;
+  }
 
   if (command == "show") {
     v1::GetVersionResponse version;

@@ -44,6 +44,7 @@ std::string FormatPortOptions(const v1::Port& port) {
   if (port.mtu() != 0) all["mtu"] = std::to_string(port.mtu());
   if (port.rx_queues() > 1) all["rxq"] = std::to_string(port.rx_queues());
   if (port.mac_learning_limit() != 0) all["learn-limit"] = std::to_string(port.mac_learning_limit());
+  if (port.vni() != 0) all["vni"] = std::to_string(port.vni());
   std::string out;
   for (const auto& [key, value] : all) out += (out.empty() ? "" : ",") + key + "=" + value;
   return out;
@@ -103,10 +104,18 @@ std::string FormatWorkerStats(const v1::GetWorkerStatsResponse& stats) {
 }
 
 std::string FormatFdb(const v1::ListMacsResponse& macs) {
-  TextTable table({{"port", Align::kRight}, {"VLAN", Align::kRight}, {"MAC"}, {"Age", Align::kRight}});
+  // VXLAN columns only when some entry is in a VNI, so a plain L2 switch reads like ovs-appctl fdb/show.
+  bool tunnels = false;
+  for (const v1::MacEntry& entry : macs.entries()) tunnels |= entry.vni() != 0 || !entry.remote_ip().empty();
+  std::vector<TextTable::Column> columns = {
+      {"port", Align::kRight}, {"VLAN", Align::kRight}, {"MAC"}, {"Age", Align::kRight}};
+  if (tunnels) columns.insert(columns.end(), {{"VNI", Align::kRight}, {"Remote"}});
+  TextTable table(columns);
   for (const v1::MacEntry& entry : macs.entries()) {
-    table.AddRow({entry.port(), Number(entry.vlan()), entry.mac(),
-                  entry.is_static() ? "static" : Number(entry.age_seconds())});
+    std::vector<std::string> row = {entry.port(), Number(entry.vlan()), entry.mac(),
+                                    entry.is_static() ? "static" : Number(entry.age_seconds())};
+    if (tunnels) row.insert(row.end(), {Number(entry.vni()), entry.remote_ip().empty() ? "-" : entry.remote_ip()});
+    table.AddRow(row);
   }
   return table.ToString();
 }

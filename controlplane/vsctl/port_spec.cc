@@ -55,6 +55,9 @@ std::string ParsePortSpec(const std::string& name, const std::string& type, cons
     } else if (key == "learn-limit") {
       error = ParseUnsigned("learn-limit", value, 0, UINT32_MAX, &number);
       port.set_mac_learning_limit(static_cast<uint32_t>(number));
+    } else if (key == "vni") {
+      error = ParseUnsigned("vni", value, 0, (1u << 24) - 1, &number);
+      port.set_vni(static_cast<uint32_t>(number));
     } else if (key == "admin") {
       bool up = true;
       error = ParseAdminSetting(setting, &up);

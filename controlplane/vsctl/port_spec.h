@@ -1,6 +1,6 @@
 // Turning vsctl's "add-port NAME TYPE [key=value ...]" into a vswitch.v1.Port.
 //
-// The keys mac=, mtu=, rxq=, admin=up|down and learn-limit= are port settings; every other
+// The keys mac=, mtu=, rxq=, admin=up|down, learn-limit= and vni= are port settings; every other
 // key=value is a type option (iface=veth0, path=/tmp/vm1.sock, ...), passed through as is:
 // the daemon checks options with the same rules it applies to config files. Only what the
 // CLI itself must interpret (numbers, up/down, the key=value shape) is checked here.

@@ -19,6 +19,7 @@
 #include "config/state_store.h"
 #include "convert/switch_convert.h"
 #include "eal/eal.h"
+#include "service/tunnel_service.h"
 #include "service/unix_socket_server.h"
 #include "service/vswitch_service.h"
 #include "switch/switch.h"
@@ -78,12 +79,18 @@ int Run(const VswitchdOptions& options) {
       }
       std::fprintf(stderr, "vswitchd: restored %u ports and %u static MACs from %s\n", restored.ports_restored,
                    restored.macs_restored, state.path().c_str());
+      std::fprintf(stderr, "vswitchd: restored %u VNIs, %u static neighbours and %u routes from %s\n",
+                   restored.vnis_restored, restored.neighbors_restored, restored.routes_restored,
+                   state.path().c_str());
     }
     if (status.ok()) status = sw->Start();
 
     VswitchService service(sw.get(), state.enabled() ? &state : nullptr);
+    TunnelService tunnel_service(sw.get(), state.enabled() ? &state : nullptr);
     std::unique_ptr<grpc::Server> server;
-    if (status.ok()) status = StartUnixSocketServer(options.socket_path, {&service}, &server);
+    if (status.ok()) {
+      status = StartUnixSocketServer(options.socket_path, {&service, &tunnel_service}, &server);
+    }
     if (status.ok()) {
       // Record the start-up result (config + restored state) so the file matches reality.
       if (Status saved = state.Save(*sw); !saved.ok()) {
