@@ -6,6 +6,7 @@
 
 #include "vsctl/command_line.h"
 #include "vsctl/port_spec.h"
+#include "vsctl/tunnel_commands.h"
 
 namespace vswitch::controlplane {
 
@@ -36,6 +37,14 @@ int FuzzVsctlCommandLine(const uint8_t* data, size_t size) {
   } else if (std::string(line.command->name) == "set-port") {
     bool up = false;
     ParseAdminSetting(line.args[1], &up);
+  } else if (IsTunnelCommand(line.command->name)) {
+    TunnelRequest request;
+    ParseTunnelCommand(line.command->name, line.args, &request);
+  } else if (std::string(line.command->name) == "fdb-add" || std::string(line.command->name) == "fdb-del") {
+    const bool add = std::string(line.command->name) == "fdb-add";
+    uint32_t vni = 0;
+    std::string remote_ip;
+    ParseFdbTunnelArguments({line.args.begin() + (add ? 3 : 2), line.args.end()}, add, &vni, &remote_ip);
   }
   return 0;
 }

@@ -8,7 +8,8 @@
                 vx0 (VTEP 192.168.77.1) ── up ══ veth ══ up ── vx0 (VTEP 192.168.77.2)
                                           (the underlay: a veth pair, no IP on it)
 
-A config file with bad tunnel entries is refused first (non-zero exit, the fields named).
+A config file with bad tunnel entries is refused first (non-zero exit, the fields named), and
+bad vsctl calls give the documented exit codes and change nothing.
 Two tenants use the same subnet, the same IPs and the same MACs, each in its own VNI. Checked:
   * ping and an 8 MB TCP transfer (sha256 on both ends) across the overlay, per tenant;
   * a capture on the underlay: every frame is VXLAN to UDP port 4789 between the two VTEP
@@ -71,6 +72,25 @@ def configure_host(env, socket, port_type, uplink_if, local_ip, remote_ip, red, 
     vsctl("add-vni", str(BLUE), remote_ip)
     vsctl("add-port", "red", port_type, f"iface={red.host_if}", f"vni={RED}")
     vsctl("add-port", "blue", port_type, f"iface={blue.host_if}", f"vni={BLUE}")
+
+
+def check_cli_errors(env, socket):
+    """The exit codes README.md promises, on the tunnel commands: 2 for a usage error (found
+    before the daemon is asked), 1 when vswitchd refuses (its message names the field, and
+    nothing changes), 3 when no daemon answers."""
+    def expect(rc, text, *args, socket_path=socket):
+        r = env.vsctl(*args, check_rc=False, socket_path=socket_path)
+        check(r.returncode == rc and text in r.stderr,
+              f"vsctl {' '.join(args)}: expected exit {rc} and '{text}', got {r.returncode}: {r.stderr.strip()}")
+    expect(2, "VNI: expected a number 1..16777215, got '0'", "add-vni", "0")
+    expect(2, "vni: expected a number 0..16777215", "fdb-add", "0", "02:00:00:00:00:01", "vx0", "vni=red")
+    expect(1, "remotes[1]: '192.168.77' is not an IPv4 address", "add-vni", "300", VTEP_B, "192.168.77")
+    expect(1, "has host bits set", "route-add", "10.20.0.1/16", "192.168.77.254")
+    expect(1, "needs remote_ip", "fdb-add", "0", "02:00:00:00:00:01", "vx0", f"vni={RED}")
+    expect(3, "cannot reach vswitchd", "vni-show", socket_path=os.path.join(env.tmp, "nobody.sock"))
+    vnis = sorted(int(v["vni"]) for v in env.vsctl_json("vni-show", socket_path=socket).get("vnis", []))
+    check(vnis == [RED, BLUE], f"a refused add-vni changed the VNIs: {vnis}")
+    check(not env.vsctl_json("route-show", socket_path=socket).get("routes"), "a refused route-add left a route")
 
 
 def read_pcap(path):
@@ -207,6 +227,7 @@ def make_test(port_type, megabytes):
         sock_a, sock_b = host_a.socket, host_b.socket
         configure_host(env, sock_a, port_type, ua, VTEP_A, VTEP_B, ar, ab)
         configure_host(env, sock_b, port_type, ub, VTEP_B, VTEP_A, br, bb)
+        check_cli_errors(env, sock_a)
 
         # The first ping also resolves the underlay (ARP for the remote VTEP) and the overlay.
         ar.ping_until_reachable("10.50.0.2", timeout=30)
