@@ -6,6 +6,7 @@
 
 #include "config/config_validate.h"
 #include "config/tunnel_config.h"
+#include "config/flow_config.h"
 #include "convert/port_convert.h"
 #include "convert/switch_convert.h"
 #include "convert/tunnel_convert.h"
@@ -77,6 +78,11 @@ Status ApplyConfig(Switch* sw, const v1::Config& config) {
     }
     added_macs.push_back(&entry);
   }
+  // Meters, then all flows in one batch (the rules may use the ports and meters).
+  if (Status status = ApplyFlowConfig(sw, config); !status.ok()) {
+    roll_back();
+    return status;
+  }
   return Status::Ok();
 }
 
@@ -117,6 +123,10 @@ RestoreResult RestoreState(Switch* sw, const v1::Config& state) {
     }
     ++result.macs_restored;
   }
+  FlowRestoreResult flows = RestoreFlowState(sw, state);
+  result.meters_restored = flows.meters_restored;
+  result.flows_restored = flows.flows_restored;
+  result.warnings.insert(result.warnings.end(), flows.warnings.begin(), flows.warnings.end());
   return result;
 }
 

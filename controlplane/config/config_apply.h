@@ -4,6 +4,7 @@
 // file order (vxlan ports after the others: a VTEP needs its uplink), then VNIs, neighbours
 // and routes (tunnel_config.h), and static MACs after them; if anything fails, everything
 // added so far is removed again and the error names the item that failed ("ports[2] 'vm2': ...").
+// Meters and flows come last (config/flow_config.h): the rules may name the ports and use the meters.
 //
 // RestoreState is best-effort by design: the state file describes ports that existed when
 // the daemon stopped, and one of them may be gone now (a deleted container's veth). Such a
@@ -28,6 +29,8 @@ struct RestoreResult {
   unsigned vnis_restored = 0;
   unsigned neighbors_restored = 0;
   unsigned routes_restored = 0;
+  unsigned meters_restored = 0;
+  unsigned flows_restored = 0;
   std::vector<std::string> warnings;   // one line per item that could not be restored
 };
 

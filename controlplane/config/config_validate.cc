@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/mac_address.h"
+#include "config/flow_config.h"
 #include "config/tunnel_config.h"
 #include "convert/port_convert.h"
 #include "convert/switch_convert.h"
@@ -132,6 +133,7 @@ Status ValidateConfig(const v1::Config& config) {
   }
   ValidateTunnelConfig(config,
                        [&](const std::string& field, const std::string& reason) { problems.Add(field, reason); });
+  for (const auto& [field, reason] : ValidateFlowConfig(config)) problems.Add(field, reason);
   return problems.ToStatus();
 }
 

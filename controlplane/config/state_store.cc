@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "config/config_file.h"
+#include "config/flow_config.h"
 #include "config/tunnel_config.h"
 #include "convert/port_convert.h"
 
@@ -98,6 +99,7 @@ Status StateStore::Save(const Switch& sw) {
   std::lock_guard<std::mutex> lock(mutex_);
   v1::Config snapshot = SnapshotConfig(sw.ListPorts(), sw.ListMacs());
   SnapshotTunnels(sw, &snapshot);
+  SnapshotFlows(sw, &snapshot);
   return WriteFileAtomically(path(), ConfigToText(snapshot));
 }
 

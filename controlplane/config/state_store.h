@@ -1,5 +1,5 @@
 // State persistence: after every successful mutating API call vswitchd writes its ports,
-// static MACs, VNIs, static neighbours and routes to STATE_DIR/state.textproto
+// static MACs, VNIs, static neighbours, routes, meters and flows to STATE_DIR/state.textproto
 // (a vswitch.v1.Config in text format, so an operator can read it and use it as a --config
 // file), and restores it at start-up.
 //

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "vsctl/flow_commands.h"
 #include "vsctl/tunnel_commands.h"
 
 namespace po = boost::program_options;
@@ -11,7 +12,7 @@ namespace po = boost::program_options;
 namespace vswitch::controlplane {
 
 const std::vector<CommandSpec>& Commands() {
-  static const std::vector<CommandSpec> kCommands = WithTunnelCommands({
+  static const std::vector<CommandSpec> kCommands = WithTunnelCommands(WithFlowCommands({
       {"show", "", "ports with type, number, link, admin state, options and counters", "", 0, 0},
       {"version", "", "versions of vsctl and of the running vswitchd", "", 0, 0},
       {"add-port", "NAME TYPE [key=value ...]", "add a port",
@@ -43,7 +44,7 @@ const std::vector<CommandSpec>& Commands() {
       {"fdb-del", "VLAN MAC [vni=N]", "delete a MAC entry (static or learned)", "", 2, 3},
       {"fdb-flush", "[PORT]", "remove learned MAC entries (on PORT, or on every port)", "", 0, 1},
       {"worker-stats", "", "per worker: busy/idle %, packets, cycles per packet, rx queues", "", 0, 0},
-  });
+  }));
   return kCommands;
 }
 
@@ -147,6 +148,10 @@ std::string ParseCommandLine(const std::vector<std::string>& args, const std::st
   po::options_description command_options(std::string("Options for ") + name);
   command_options.add_options()("help,h", "print help for this command");
   command_options.add_options()("args", po::value<std::vector<std::string>>(), "arguments");
+  std::istringstream flag_names(line.command->flags);
+  for (std::string flag; flag_names >> flag;) {
+    command_options.add_options()(flag.c_str(), po::bool_switch(), "");
+  }
   po::positional_options_description positional;
   positional.add("args", -1);
   try {
@@ -159,6 +164,10 @@ std::string ParseCommandLine(const std::vector<std::string>& args, const std::st
       return "";
     }
     if (vm.count("args")) line.args = vm["args"].as<std::vector<std::string>>();
+    std::istringstream given(line.command->flags);
+    for (std::string flag; given >> flag;) {
+      if (vm[flag].as<bool>()) line.flags.push_back(flag);
+    }
   } catch (const po::error& e) {
     return std::string(name) + ": " + e.what();
   }

@@ -18,6 +18,7 @@ struct CommandSpec {
   const char* details;      // the rest of `vsctl COMMAND --help`
   unsigned min_args;
   unsigned max_args;        // kUnlimited for key=value lists
+  const char* flags = "";   // switches the command takes, e.g. "strict" for --strict
 };
 inline constexpr unsigned kUnlimited = ~0u;
 
@@ -32,6 +33,7 @@ struct CommandLine {
   double timeout_seconds = 10;
   const CommandSpec* command = nullptr;
   std::vector<std::string> args;
+  std::vector<std::string> flags;  // the command's switches that were given, without "--"
   std::string help_text;     // for kGlobalHelp / kCommandHelp
 };
 

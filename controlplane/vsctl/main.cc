@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "vsctl/command_line.h"
+#include "vsctl/flow_client.h"
+#include "vsctl/flow_commands.h"
 #include "vsctl/output_format.h"
 #include "vsctl/port_spec.h"
 #include "vsctl/tunnel_commands.h"
@@ -93,6 +95,7 @@ int Print(const CommandLine& line, const Response& response, const std::function
 int Run(const CommandLine& line) {
   const std::string command = line.command->name;
   const std::vector<std::string>& args = line.args;
+  if (IsFlowCommand(command)) return RunFlowCommand(line);
 
   // Everything the CLI itself interprets is checked before contacting the daemon, so a
   // typo is a usage error (2) even when the daemon is down.

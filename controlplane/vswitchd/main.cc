@@ -19,6 +19,7 @@
 #include "config/state_store.h"
 #include "convert/switch_convert.h"
 #include "eal/eal.h"
+#include "service/flow_service.h"
 #include "service/tunnel_service.h"
 #include "service/unix_socket_server.h"
 #include "service/vswitch_service.h"
@@ -77,8 +78,9 @@ int Run(const VswitchdOptions& options) {
       for (const std::string& warning : restored.warnings) {
         std::fprintf(stderr, "vswitchd: warning: %s: not restored: %s\n", state.path().c_str(), warning.c_str());
       }
-      std::fprintf(stderr, "vswitchd: restored %u ports and %u static MACs from %s\n", restored.ports_restored,
-                   restored.macs_restored, state.path().c_str());
+      std::fprintf(stderr, "vswitchd: restored %u ports, %u static MACs, %u meters and %u flows from %s\n",
+                   restored.ports_restored, restored.macs_restored, restored.meters_restored,
+                   restored.flows_restored, state.path().c_str());
       std::fprintf(stderr, "vswitchd: restored %u VNIs, %u static neighbours and %u routes from %s\n",
                    restored.vnis_restored, restored.neighbors_restored, restored.routes_restored,
                    state.path().c_str());
@@ -86,10 +88,11 @@ int Run(const VswitchdOptions& options) {
     if (status.ok()) status = sw->Start();
 
     VswitchService service(sw.get(), state.enabled() ? &state : nullptr);
+    FlowService flow_service(sw.get(), state.enabled() ? &state : nullptr);
     TunnelService tunnel_service(sw.get(), state.enabled() ? &state : nullptr);
     std::unique_ptr<grpc::Server> server;
     if (status.ok()) {
-      status = StartUnixSocketServer(options.socket_path, {&service, &tunnel_service}, &server);
+      status = StartUnixSocketServer(options.socket_path, {&service, &flow_service, &tunnel_service}, &server);
     }
     if (status.ok()) {
       // Record the start-up result (config + restored state) so the file matches reality.
