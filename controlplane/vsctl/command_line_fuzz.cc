@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "vsctl/command_line.h"
+#include "vsctl/flow_commands.h"
 #include "vsctl/port_spec.h"
 #include "vsctl/tunnel_commands.h"
 
@@ -37,6 +38,13 @@ int FuzzVsctlCommandLine(const uint8_t* data, size_t size) {
   } else if (std::string(line.command->name) == "set-port") {
     bool up = false;
     ParseAdminSetting(line.args[1], &up);
+  } else if (IsFlowCommand(line.command->name)) {
+    // Switches are only those the command declares; rule text is the daemon's to parse, but
+    // what vsctl reads from an add-flows file must never yield a blank or comment line.
+    if (!line.flags.empty() && *line.command->flags == '\0') std::abort();
+    for (const FlowFileLine& rule : ParseFlowFile(JoinArguments(line.args))) {
+      if (rule.text.empty() || rule.text[0] == '#' || rule.number == 0) std::abort();
+    }
   } else if (IsTunnelCommand(line.command->name)) {
     TunnelRequest request;
     ParseTunnelCommand(line.command->name, line.args, &request);
