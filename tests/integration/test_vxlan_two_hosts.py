@@ -20,7 +20,9 @@ Two tenants use the same subnet, the same IPs and the same MACs, each in its own
   * both switches learned the remote MACs per VNI behind the right VTEP, the underlay
     neighbour by ARP, and vni-show lists the flood list and the local port;
   * host B restarted with its state directory comes back with its ports and VNIs, and the
-    overlay works again without any vsctl call.
+    overlay works again without any vsctl call;
+  * with no flood list, a static MAC behind the remote VTEP (fdb-add ... vni= remote=) is what
+    carries the traffic: without it the ping fails, with it it passes.
 
 Usage: test_vxlan_two_hosts.py --bin-dir DIR [--port-type af-packet|af-xdp] [--megabytes N]
 (--port-type is the containers' ports; the uplinks are af-packet so the underlay can be captured)
@@ -296,6 +298,24 @@ def make_test(port_type, megabytes):
         check(got == PINGS, f"red after host B restarted: {got}/{PINGS}\n{out}")
         got, out = ar.ping("10.50.0.3", count=3, deadline=5)
         check(got == 0, f"after restart red reached blue's 10.50.0.3 ({got} replies)")
+
+        # --- A remote MAC configured instead of flooded for (a controller's way). -----------
+        # Host A's VNI 100 gets an empty flood list and forgets what it learned; red knows
+        # br's MAC without ARP. Unknown unicast then has nowhere to go...
+        env.vsctl("add-vni", str(RED), socket_path=sock_a)
+        env.vsctl("fdb-flush", socket_path=sock_a)
+        ar.exec(["ip", "neigh", "replace", "10.50.0.2", "lladdr", mac_2, "dev", ar.ifname, "nud", "permanent"])
+        got, out = ar.ping("10.50.0.2", count=3, deadline=5)
+        check(got == 0, f"VNI {RED} without a flood list or FDB entry still reached br ({got} replies)")
+        # ...until the operator says where that MAC lives.
+        env.vsctl("fdb-add", "0", mac_2, "vx0", f"vni={RED}", f"remote={VTEP_B}", socket_path=sock_a)
+        got, out = ar.ping("10.50.0.2", count=PINGS)
+        check(got == PINGS, f"with a static remote MAC: {got}/{PINGS}\n{out}")
+        entries = env.vsctl_json("fdb-show", socket_path=sock_a).get("entries", [])
+        check(any(e.get("mac") == mac_2 and e.get("isStatic") and int(e.get("vni", 0)) == RED
+                  and e.get("remoteIp") == VTEP_B for e in entries),
+              f"fdb-show on host A lacks the static {mac_2} in VNI {RED} behind {VTEP_B}: {entries}")
+        log(f"static remote MAC {mac_2} (VNI {RED}, VTEP {VTEP_B}) carries red's ping with no flood list")
     return test
 
 
