@@ -13,6 +13,8 @@ What a user of the rules notices, each checked both ways (with the rule and afte
      TCP transfer to 10.31.0.2:5003 (no server on b) reaches the server on c with an intact
      sha256 (the rewrites keep IP and TCP checksums right). Deleting the rules sends a's pings
      to b again.
+  3. meter: a's pings through a 10 pkt/s meter (burst 10) mostly go unanswered, exactly as
+     many are answered as the meter passed; after mod-meter to 100000 pkt/s all are answered.
 
 Usage: test_flow_rules.py --bin-dir DIR [--port-type af-packet|af-xdp]
 """
@@ -42,6 +44,15 @@ def rule_packets(env, pattern):
     lines = [line for line in dump_flows(env).splitlines() if re.search(pattern, line)]
     check(len(lines) == 1, f"expected one rule matching /{pattern}/, dump-flows:\n{dump_flows(env)}")
     return int(re.search(r"n_packets=(\d+)", lines[0]).group(1))
+
+
+def burst_ping(container, ip, count):
+    """Sends exactly `count` echo requests 5 ms apart (no deadline: ping would keep sending
+    until `count` replies came back) and returns (replies, output)."""
+    r = container.exec(["ping", "-n", "-q", "-c", str(count), "-i", "0.005", "-W", "1", ip], check_rc=False,
+                       timeout=60)
+    m = re.search(r"(\d+) received", r.stdout)
+    return (int(m.group(1)) if m else 0), r.stdout + r.stderr
 
 
 def tcp_transfer_to(env, client, server, address, size, port):
@@ -124,6 +135,26 @@ def make_test(port_type):
         check(got == PINGS and b_echos >= PINGS and c_echos == 0,
               f"after removing the rewrite: {got}/{PINGS} replies, b saw {b_echos}, c saw {c_echos}")
         log("rewrite rules removed: b answers its own pings again")
+
+        # -- 3. a meter limits a's pings; raising its rate lets them all through -----------
+        env.vsctl("add-meter", "meter=1,pktps,burst,bands=type=drop,rate=10,burst_size=10")
+        env.vsctl("add-flow", "priority=150,in_port=pa,icmp,actions=meter:1,normal")
+        count = 200
+        got, out = burst_ping(a, b.ip, count)
+        meter = env.vsctl_json("dump-meters", "meter=1")["meters"][0]
+        packets_in, dropped = int(meter.get("packetsIn", 0)), int(meter.get("packetsDropped", 0))
+        log(f"meter 10 pkt/s, burst 10: {got}/{count} replies; meter saw {packets_in}, dropped {dropped}")
+        check(packets_in == count, f"the meter saw {packets_in} packets, a sent {count} echo requests")
+        check(got <= count // 2 and dropped >= count // 2,
+              f"with a 10 pkt/s meter {got}/{count} pings were answered and {dropped} dropped:\n{out}")
+        check(got == packets_in - dropped, f"{got} replies but the meter passed {packets_in - dropped}")
+        env.vsctl("mod-meter", "meter=1,pktps,bands=type=drop,rate=100000")
+        got, out = burst_ping(a, b.ip, count)
+        check(got == count, f"after mod-meter to 100000 pkt/s {got}/{count} pings were answered:\n{out}")
+        log(f"meter raised to 100000 pkt/s: {got}/{count} replies")
+        refused = env.vsctl("del-meters", "meter=1", check_rc=False)
+        check(refused.returncode == 1 and "in use" in refused.stderr,
+              f"deleting a meter in use: exit {refused.returncode}, {refused.stderr.strip()}")
     return test
 
 
