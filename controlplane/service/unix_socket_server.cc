@@ -60,6 +60,9 @@ Status StartUnixSocketServer(const std::string& path, const std::vector<grpc::Se
   int bound = 0;
   builder.AddListeningPort("unix:" + path, grpc::InsecureServerCredentials(), &bound);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  // A batch of 100k flow rules is ~6 MB, over gRPC's default 4 MB limit; the socket is local
+  // and only root/the group may use it, so requests are not size-limited.
+  builder.SetMaxReceiveMessageSize(-1);
   std::unique_ptr<grpc::Server> started = builder.BuildAndStart();
   if (!started || bound == 0) return Status::Unavailable("cannot listen on unix:" + path);
   // gRPC creates the socket with the process umask; tighten/widen it to exactly 0660.

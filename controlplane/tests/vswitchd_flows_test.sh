@@ -135,6 +135,15 @@ after=$(rules)
 vsctl dump-flows | vsctl add-flows - && [ "$(rules)" = "$before" ] &&
   pass "dump with statistics fed back unchanged" || fail "dump with statistics not accepted"
 
+# --- a large batch: 100k rules, over gRPC's default 4 MB message size both ways --------------
+python3 -c "
+for i in range(100000):
+    print(f'table=9,priority=10,udp,nw_dst=10.{i >> 16}.{(i >> 8) & 255}.{i & 255},tp_dst=53,actions=drop')
+" >"$WORK/big.txt"
+vsctl --timeout 120 add-flows "$WORK/big.txt" && [ "$(vsctl --timeout 120 dump-flows table=9 | wc -l)" = 100000 ] &&
+  pass "100k rules in one batch, dumped back" || fail "100k rules: $(vsctl dump-tables 2>&1)"
+vsctl --timeout 120 del-flows table=9 && [ "$(rules)" = "$before" ] && pass "del-flows table=9" || fail "del-flows table=9"
+
 # --- a bad rule in a batch: its line and index named, nothing applied ------------------------
 printf 'priority=300,in_port=n1,actions=drop\n# comment\npriority=301,tp_dst=80x,tcp,actions=drop\npriority=302,actions=drop\n' >"$WORK/bad.txt"
 expect_error 1 "bad rule in a batch" "$WORK/bad.txt:3: flow-mod 1: token 2 'tp_dst=80x'" -- add-flows "$WORK/bad.txt"

@@ -64,7 +64,11 @@ class FlowClient {
                    line_.server.c_str());
       return kExitUnreachable;
     }
-    auto channel = grpc::CreateChannel("unix:" + line_.server, grpc::InsecureChannelCredentials());
+    // Rule batches and dumps can be far over gRPC's default 4 MB per message.
+    grpc::ChannelArguments arguments;
+    arguments.SetMaxReceiveMessageSize(-1);
+    arguments.SetMaxSendMessageSize(-1);
+    auto channel = grpc::CreateCustomChannel("unix:" + line_.server, grpc::InsecureChannelCredentials(), arguments);
     if (!channel->WaitForConnected(Deadline())) {
       std::fprintf(stderr, "vsctl: cannot reach vswitchd at %s: no answer within %gs (stale socket, or no permission)\n",
                    line_.server.c_str(), line_.timeout_seconds);
