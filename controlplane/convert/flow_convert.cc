@@ -18,12 +18,13 @@ bool CommandFromProto(v1::FlowMod::Command command, FlowModRequest::Command* out
 }  // namespace
 
 Status FlowModsFromProto(const google::protobuf::RepeatedPtrField<v1::FlowMod>& mods,
-                         std::vector<FlowModRequest>* out) {
+                         std::vector<FlowModRequest>* out, size_t* error_index) {
   out->clear();
   out->reserve(static_cast<size_t>(mods.size()));
   for (int i = 0; i < mods.size(); ++i) {
     FlowModRequest request;
     if (!CommandFromProto(mods[i].command(), &request.command)) {
+      *error_index = static_cast<size_t>(i);
       return Status::InvalidArgument("mods[" + std::to_string(i) + "].command: unknown command " +
                                      std::to_string(static_cast<int>(mods[i].command())));
     }

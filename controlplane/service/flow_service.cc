@@ -15,18 +15,29 @@ grpc::Status FlowService::Persisted(const Status& status) {
   return ToGrpcStatus(status);
 }
 
+namespace {
+
+// A refused batch: the message as the Switch words it, and the index as a FlowModError in
+// the binary details so clients need not parse the message.
+grpc::Status RefusedBatch(const Status& status, size_t index) {
+  v1::FlowModError error;
+  error.set_index(static_cast<uint32_t>(index));
+  error.set_message(status.message());
+  return grpc::Status(ToGrpcCode(status.code()), status.message(), error.SerializeAsString());
+}
+
+}  // namespace
+
 grpc::Status FlowService::ModifyFlows(grpc::ServerContext*, const v1::ModifyFlowsRequest* request,
                                       v1::ModifyFlowsResponse* response) {
   std::vector<FlowModRequest> mods;
-  if (Status converted = FlowModsFromProto(request->mods(), &mods); !converted.ok()) return ToGrpcStatus(converted);
+  size_t bad_index = 0;
+  if (Status converted = FlowModsFromProto(request->mods(), &mods, &bad_index); !converted.ok()) {
+    return RefusedBatch(converted, bad_index);
+  }
   FlowModResult result;
   Status status = switch_->ModifyFlows(mods, &result);
-  if (!status.ok()) {
-    v1::FlowModError error;
-    error.set_index(static_cast<uint32_t>(result.error_index));
-    error.set_message(status.message());
-    return grpc::Status(ToGrpcCode(status.code()), status.message(), error.SerializeAsString());
-  }
+  if (!status.ok()) return RefusedBatch(status, result.error_index);
   *response = FlowModResultToProto(result);
   return Persisted(status);
 }

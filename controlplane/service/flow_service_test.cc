@@ -154,12 +154,16 @@ TEST_F(FlowServiceTest, BadRuleRejectsTheWholeBatchWithItsIndex) {
 
   // A command number from a newer client.
   v1::ModifyFlowsRequest request;
+  request.add_mods()->set_text("actions=drop");
   request.add_mods()->set_command(static_cast<v1::FlowMod::Command>(42));
   v1::ModifyFlowsResponse response;
   grpc::ClientContext context;
   status = stub_->ModifyFlows(&context, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(status.error_message(), "mods[0].command: unknown command 42");
+  EXPECT_EQ(status.error_message(), "mods[1].command: unknown command 42");
+  ASSERT_TRUE(error.ParseFromString(status.error_details()));
+  EXPECT_EQ(error.index(), 1u);
+  EXPECT_EQ(Dump(), (std::vector<std::string>{"table=0, priority=1 actions=NORMAL"}));
 }
 
 TEST_F(FlowServiceTest, ModifyAndDeleteStrictAndNonStrict) {
