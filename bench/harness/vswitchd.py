@@ -14,6 +14,7 @@ import json
 import os
 
 from . import measurement as ms
+from . import scenarios as sc
 from . import sizing
 from .process import ManagedProcess, ProcessError, run_command
 
@@ -67,7 +68,7 @@ def has_flow_commands(bin_dir):
 
 
 def has_tunnels(bin_dir):
-    return "add-tunnel" in vsctl_commands(bin_dir)
+    return {"add-vni", "neigh-add"} <= vsctl_commands(bin_dir)
 
 
 def _as_int(value):
@@ -167,9 +168,10 @@ def setup_pipeline(vs, scenario, traffic, bin_dir):
     pipeline = scenario.pipeline
     flows = has_flow_commands(bin_dir)
     if pipeline.startswith("vxlan"):
-        raise Unsupported("VXLAN tunnels are not in vsctl yet (no add-tunnel command)"
-                          if not has_tunnels(bin_dir) else
-                          "vsctl has add-tunnel now; bench/harness/vswitchd.py does not wire it yet")
+        if not (has_tunnels(bin_dir) and flows):
+            raise Unsupported("VXLAN needs vsctl's add-vni/neigh-add and add-flow")
+        _setup_vxlan(vs, pipeline, traffic.capture)
+        return ""
     if pipeline == "rules1k" and not flows:
         raise Unsupported("vsctl has no add-flows yet (flow commands are being added)")
     vs.vsctl("add-port", "in", "pcap", f"rx-pcap={traffic.capture}", "infinite-rx=1", "admin=down")
@@ -187,6 +189,24 @@ def setup_pipeline(vs, scenario, traffic, bin_dir):
     return remark
 
 
+def _setup_vxlan(vs, pipeline, capture):
+    """The topology OVS gets (ovs.py _setup_vxlan): the underlay port carries VTEP vx0 with the
+    local address; the remote VTEP's MAC is a static neighbour (OVS: tnl/arp/set); one in_port
+    rule joins vx0 and the local port, in the direction the scenario measures."""
+    vtep = [f"local-ip={sc.LOCAL_VTEP_IP}", f"remote-ip={sc.REMOTE_VTEP_IP}", f"key={sc.VXLAN_VNI}"]
+    vs.vsctl("add-vni", str(sc.VXLAN_VNI), sc.REMOTE_VTEP_IP)
+    vs.vsctl("neigh-add", sc.REMOTE_VTEP_IP, sc.REMOTE_VTEP_MAC)
+    vs.vsctl("add-port", "in", "pcap", f"rx-pcap={capture}", "infinite-rx=1", "admin=down")
+    vs.vsctl("add-port", "out", "null", "no-rx=1")
+    if pipeline == "vxlan-decap":   # VXLAN replayed on the uplink "in", inner frames to "out"
+        vs.vsctl("add-port", "vx0", "vxlan", "uplink=in", *vtep)
+        vs.vsctl("add-flow", "in_port=vx0,actions=output:out")
+    else:                           # plain frames on "in", encapsulated out of the uplink "out"
+        vs.vsctl("add-port", "vx0", "vxlan", "uplink=out", *vtep)
+        vs.vsctl("add-flow", "in_port=in,actions=output:vx0")
+    vs.vsctl("set-port", "in", "admin=up")
+
+
 class Unsupported(Exception):
     pass
 
@@ -198,8 +218,8 @@ def run(scenario, traffic, ctx):
     m = ms.Measurement(NAME)
     vs = None
     try:
-        if scenario.pipeline.startswith("vxlan") or (scenario.pipeline == "rules1k"
-                                                     and not has_flow_commands(ctx.bin_dir)):
+        if ((scenario.pipeline.startswith("vxlan") and not (has_tunnels(ctx.bin_dir) and has_flow_commands(ctx.bin_dir)))
+                or (scenario.pipeline == "rules1k" and not has_flow_commands(ctx.bin_dir))):
             setup_pipeline(None, scenario, traffic, ctx.bin_dir)  # raises Unsupported
         vs = VswitchdProcess(scenario, ctx, sizing.mbufs_for(scenario.frames))
         m.command, m.log = vs.proc.command, vs.proc.log_path
