@@ -18,19 +18,20 @@ void ExactMatchCache::Clear() {
   }
 }
 
-void ExactMatchCache::Insert(const FlowKey& key, uint32_t hash, uint64_t generation, const PipelineResult& result) {
+void ExactMatchCache::Insert(const FlowKey& key, uint32_t hash, uint64_t generation, const KeyProjection& proj,
+                             const PipelineResult& result) {
   Entry* a = &entries_[hash & mask_];
   Entry* b = &entries_[(hash >> 16) & mask_];
   Entry* e;
   auto reusable = [&](const Entry* x) {
-    return x->generation != generation || (x->hash == hash && SameKey(x->key, key));
+    return x->generation != generation || (x->hash == hash && proj.SameAs(x->key, key));
   };
   if (reusable(a)) e = a;
   else if (reusable(b)) e = b;
   else e = (hash >> 31) ? b : a;
   e->generation = generation;
   e->hash = hash;
-  e->key = key;
+  e->key = proj.Apply(key);
   e->result = result;
 }
 

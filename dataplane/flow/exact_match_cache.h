@@ -1,10 +1,11 @@
-// ExactMatchCache (EMC): a worker's small cache of whole pipeline results, keyed by the full
-// FlowKey, in front of the wildcard classifier.
+// ExactMatchCache (EMC): a worker's small cache of whole pipeline results, keyed by the
+// FlowKey as the pipeline sees it (its KeyProjection: the bits some rule reads), in front of
+// the wildcard classifier.
 //
 // CONTRACT
 //  - One cache per worker; never shared, so no locks or atomics.
-//  - An entry holds {generation, key hash, FlowKey, PipelineResult}. A lookup hits only if the
-//    hash, the full key AND the generation match the pipeline snapshot the worker is using
+//  - An entry holds {generation, key hash, projected FlowKey, PipelineResult}. A lookup hits
+//    only if the hash, the projected key AND the generation match the pipeline snapshot the worker is using
 //    now. Publishing a new snapshot (any rule change) changes the generation, so every old
 //    entry becomes a miss at once without touching the cache: lazy invalidation. The very next
 //    packet of an existing flow is classified against the new rules.
@@ -36,12 +37,15 @@ class ExactMatchCache {
   // `entries` is rounded up to a power of two (minimum 2).
   explicit ExactMatchCache(uint32_t entries = 8192);
 
-  // The cached result for `key` if it was stored under `generation`, else nullptr.
-  const PipelineResult* Lookup(const FlowKey& key, uint32_t hash, uint64_t generation) const {
+  // The cached result for `key` if it was stored under `generation`, else nullptr. `proj` is
+  // the projection of that generation's pipeline (the same for every call of a generation),
+  // `hash` the hash of the projected key.
+  const PipelineResult* Lookup(const FlowKey& key, uint32_t hash, uint64_t generation,
+                               const KeyProjection& proj) const {
     const Entry& a = entries_[hash & mask_];
-    if (a.generation == generation && a.hash == hash && SameKey(a.key, key)) return &a.result;
+    if (a.generation == generation && a.hash == hash && proj.SameAs(a.key, key)) return &a.result;
     const Entry& b = entries_[(hash >> 16) & mask_];
-    if (b.generation == generation && b.hash == hash && SameKey(b.key, key)) return &b.result;
+    if (b.generation == generation && b.hash == hash && proj.SameAs(b.key, key)) return &b.result;
     return nullptr;
   }
 
@@ -50,7 +54,8 @@ class ExactMatchCache {
     __builtin_prefetch(&entries_[(hash >> 16) & mask_]);
   }
 
-  void Insert(const FlowKey& key, uint32_t hash, uint64_t generation, const PipelineResult& result);
+  void Insert(const FlowKey& key, uint32_t hash, uint64_t generation, const KeyProjection& proj,
+              const PipelineResult& result);
 
   // Empties the cache (not needed for correctness: generations already invalidate).
   void Clear();
@@ -73,18 +78,10 @@ class ExactMatchCache {
     uint64_t generation;  // 0 = empty
     uint32_t hash;
     uint32_t pad;
-    FlowKey key;
+    FlowKey key;  // projected: bits outside the projection are zero
     PipelineResult result;
   };
   static_assert(sizeof(Entry) <= 192, "an entry spans at most 3 cache lines");
-
-  static bool SameKey(const FlowKey& a, const FlowKey& b) {
-    const KeyWord* x = Words(a);
-    const KeyWord* y = Words(b);
-    uint64_t diff = 0;
-    for (size_t i = 0; i < kFlowKeyWords; ++i) diff |= x[i] ^ y[i];
-    return diff == 0;
-  }
 
   std::unique_ptr<Entry[]> entries_;
   uint32_t mask_;

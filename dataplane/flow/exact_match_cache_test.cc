@@ -24,18 +24,45 @@ std::string Classify(const FlowPipeline& p, ExactMatchCache* emc, const FlowKey&
 
 TEST(ExactMatchCache, HitAfterInsertMissOnOtherGenerationOrKey) {
   ExactMatchCache emc(64);
+  const KeyProjection full = KeyProjection::Full();
   FlowKey a = Key("tcp,tp_dst=80"), b = Key("tcp,tp_dst=81");
   PipelineResult r;
   r.depth = 1;
   r.rules[0] = 7;
   uint32_t ha = HashFlowKey(a);
-  EXPECT_EQ(emc.Lookup(a, ha, 5), nullptr);
-  emc.Insert(a, ha, 5, r);
-  ASSERT_NE(emc.Lookup(a, ha, 5), nullptr);
-  EXPECT_EQ(emc.Lookup(a, ha, 5)->rules[0], 7u);
-  EXPECT_EQ(emc.Lookup(a, ha, 6), nullptr);               // stale generation
-  EXPECT_EQ(emc.Lookup(b, HashFlowKey(b), 5), nullptr);  // other key
-  EXPECT_EQ(emc.Lookup(b, ha, 5), nullptr);              // same hash, different key
+  EXPECT_EQ(emc.Lookup(a, ha, 5, full), nullptr);
+  emc.Insert(a, ha, 5, full, r);
+  ASSERT_NE(emc.Lookup(a, ha, 5, full), nullptr);
+  EXPECT_EQ(emc.Lookup(a, ha, 5, full)->rules[0], 7u);
+  EXPECT_EQ(emc.Lookup(a, ha, 6, full), nullptr);               // stale generation
+  EXPECT_EQ(emc.Lookup(b, HashFlowKey(b), 5, full), nullptr);  // other key
+  EXPECT_EQ(emc.Lookup(b, ha, 5, full), nullptr);              // same hash, different key
+}
+
+// Flows that differ only in fields no rule reads share one entry; a field a rule reads
+// separates them, and a rule change that starts reading a new field takes effect at once.
+TEST(ExactMatchCache, KeysOnTheBitsThePipelineReads) {
+  FlowTable t;
+  ASSERT_TRUE(AddAll(&t, {"priority=10,ip,nw_dst=10.1.2.0/24,actions=output:2", "priority=1,actions=drop"}).ok());
+  std::shared_ptr<const FlowPipeline> p = t.pipeline();
+  const KeyProjection& proj = p->projection();
+  ExactMatchCache emc(1024);
+  FlowKey f1 = Key("in_port=1,udp,nw_src=10.0.0.1,nw_dst=10.1.2.3,tp_src=1000,tp_dst=53");
+  FlowKey f2 = Key("in_port=3,udp,nw_src=10.0.0.9,nw_dst=10.1.2.77,tp_src=2000,tp_dst=80");
+  FlowKey f3 = Key("in_port=1,udp,nw_src=10.0.0.1,nw_dst=10.1.3.3,tp_src=1000,tp_dst=53");
+  EXPECT_EQ(HashProjected(f1, proj), HashProjected(f2, proj));
+  EXPECT_EQ(Classify(*p, &emc, f1), "output:2");  // walked and cached
+  ASSERT_NE(emc.Lookup(f2, HashProjected(f2, proj), p->generation(), proj), nullptr);  // same /24: shared
+  EXPECT_EQ(Classify(*p, &emc, f2), "output:2");
+  EXPECT_EQ(emc.Lookup(f3, HashProjected(f3, proj), p->generation(), proj), nullptr);  // other /24
+  EXPECT_EQ(Classify(*p, &emc, f3), "drop");
+
+  // A rule on tp_dst widens the projection: f1 and f2 now walk differently, and the next
+  // packet of each shows it.
+  ASSERT_TRUE(AddAll(&t, {"priority=20,udp,tp_dst=80,actions=output:3"}).ok());
+  EXPECT_EQ(Classify(*t.pipeline(), &emc, f1), "output:2");
+  EXPECT_EQ(Classify(*t.pipeline(), &emc, f2), "output:3");
+  EXPECT_EQ(Classify(*t.pipeline(), &emc, f1), "output:2");  // from the cache now
 }
 
 TEST(ExactMatchCache, ChangedRuleTakesEffectOnTheVeryNextPacket) {
@@ -45,13 +72,13 @@ TEST(ExactMatchCache, ChangedRuleTakesEffectOnTheVeryNextPacket) {
   FlowKey flow = Key("in_port=1,tcp,tp_dst=80");
   std::shared_ptr<const FlowPipeline> p1 = t.pipeline();
   EXPECT_EQ(Classify(*p1, &emc, flow), "output:2");  // miss, walked, cached
-  EXPECT_NE(emc.Lookup(flow, HashFlowKey(flow), p1->generation()), nullptr);
+  EXPECT_NE(emc.Lookup(flow, HashProjected(flow, p1->projection()), p1->generation(), p1->projection()), nullptr);
   EXPECT_EQ(Classify(*p1, &emc, flow), "output:2");  // hit
 
   // Modify the rule: the next packet of the same flow sees the new actions.
   ASSERT_TRUE(t.Commit({Mod(FlowModCommand::kModifyStrict, "priority=10,in_port=1,tcp,tp_dst=80,actions=output:3")}, 0).ok());
   std::shared_ptr<const FlowPipeline> p2 = t.pipeline();
-  EXPECT_EQ(emc.Lookup(flow, HashFlowKey(flow), p2->generation()), nullptr);
+  EXPECT_EQ(emc.Lookup(flow, HashProjected(flow, p2->projection()), p2->generation(), p2->projection()), nullptr);
   EXPECT_EQ(Classify(*p2, &emc, flow), "output:3");
 
   // A higher-priority rule that shadows it: also effective immediately.
@@ -109,7 +136,8 @@ namespace {
 
 TEST(ExactMatchCache, BypassesWhenThrashingAndRecovers) {
   FlowTable t;
-  ASSERT_TRUE(testing::AddAll(&t, {"priority=10,ip,actions=output:1"}).ok());
+  // The rules read nw_src, so flows that differ in it need entries of their own.
+  ASSERT_TRUE(testing::AddAll(&t, {"priority=10,ip,nw_src=0.0.0.1,actions=output:2", "priority=5,ip,actions=output:1"}).ok());
   ExactMatchCache emc(64);
   std::vector<FlowKey> many(100000);
   for (uint32_t i = 0; i < many.size(); ++i) {

@@ -56,4 +56,9 @@ inline uint32_t HashMaskedWords(const FlowKey& key, const uint64_t* mask_words, 
   return HashFinish(h);
 }
 
+// Hash of the key's projected bits: the exact-match cache key.
+inline uint32_t HashProjected(const FlowKey& key, const KeyProjection& p) {
+  return HashMaskedWords(key, p.mask_words, p.word_index, p.n_words);
+}
+
 }  // namespace vswitch::flow

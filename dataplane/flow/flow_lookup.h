@@ -19,7 +19,7 @@
 namespace vswitch::flow {
 
 // results[i] = the walk of *keys[i] through `pipeline`, served from `emc` when it holds a
-// result of this pipeline's generation; misses are walked (table 0 batched) and cached.
+// result of this pipeline's generation for the key's projection; misses are walked (table 0 batched) and cached.
 inline void ClassifyBurst(const FlowPipeline& pipeline, ExactMatchCache* emc, const FlowKey* const keys[],
                           uint32_t n, PipelineResult results[]) {
   if (!emc->ShouldProbe()) {  // adaptive bypass: the cache is not paying for itself
@@ -27,16 +27,17 @@ inline void ClassifyBurst(const FlowPipeline& pipeline, ExactMatchCache* emc, co
     return;
   }
   const uint64_t generation = pipeline.generation();
+  const KeyProjection& proj = pipeline.projection();
   uint32_t hashes[kMaxLookupBurst];
   for (uint32_t i = 0; i < n; ++i) {
-    hashes[i] = HashFlowKey(*keys[i]);
+    hashes[i] = HashProjected(*keys[i], proj);
     emc->Prefetch(hashes[i]);
   }
   const FlowKey* miss_keys[kMaxLookupBurst];
   uint32_t miss_index[kMaxLookupBurst];
   uint32_t misses = 0;
   for (uint32_t i = 0; i < n; ++i) {
-    if (const PipelineResult* r = emc->Lookup(*keys[i], hashes[i], generation)) {
+    if (const PipelineResult* r = emc->Lookup(*keys[i], hashes[i], generation, proj)) {
       results[i] = *r;
     } else {
       miss_keys[misses] = keys[i];
@@ -50,7 +51,7 @@ inline void ClassifyBurst(const FlowPipeline& pipeline, ExactMatchCache* emc, co
   for (uint32_t j = 0; j < misses; ++j) {
     uint32_t i = miss_index[j];
     results[i] = walked[j];
-    emc->Insert(*keys[i], hashes[i], generation, walked[j]);
+    emc->Insert(*keys[i], hashes[i], generation, proj, walked[j]);
   }
 }
 

@@ -70,4 +70,56 @@ struct FlowMatch {
   bool operator==(const FlowMatch& o) const { return key == o.key && mask == o.mask; }
 };
 
+
+// KeyProjection: the words (and bits within them) of a FlowKey that some rule of a pipeline
+// looks at. A pipeline's verdict for a packet depends only on those bits (see FlowPipeline,
+// "what the verdict depends on"), so the exact-match cache keys, hashes and compares the
+// projected key: flows that differ only in fields no rule reads share one cache entry (the
+// idea of OVS's megaflows, with one mask per pipeline instead of one per subtable).
+struct KeyProjection {
+  uint32_t n_words = 0;
+  uint8_t word_index[kFlowKeyWords] = {};
+  uint64_t mask_words[kFlowKeyWords] = {};
+
+  // Every bit of the key (the plain exact-match cache).
+  static KeyProjection Full() {
+    KeyProjection p;
+    for (uint32_t w = 0; w < kFlowKeyWords; ++w) {
+      p.word_index[w] = static_cast<uint8_t>(w);
+      p.mask_words[w] = ~0ull;
+    }
+    p.n_words = kFlowKeyWords;
+    return p;
+  }
+  // The bits set in `mask`.
+  static KeyProjection Of(const FlowKey& mask) {
+    KeyProjection p;
+    const KeyWord* m = Words(mask);
+    for (uint32_t w = 0; w < kFlowKeyWords; ++w) {
+      if (m[w] == 0) continue;
+      p.word_index[p.n_words] = static_cast<uint8_t>(w);
+      p.mask_words[p.n_words++] = m[w];
+    }
+    return p;
+  }
+
+  // `key` with every bit outside the projection cleared.
+  FlowKey Apply(const FlowKey& key) const {
+    FlowKey out;
+    out.Clear();
+    const KeyWord* k = Words(key);
+    KeyWord* o = Words(out);
+    for (uint32_t i = 0; i < n_words; ++i) o[word_index[i]] = k[word_index[i]] & mask_words[i];
+    return out;
+  }
+  // True if `projected` (a key from Apply) equals the projection of `key`.
+  bool SameAs(const FlowKey& projected, const FlowKey& key) const {
+    const KeyWord* p = Words(projected);
+    const KeyWord* k = Words(key);
+    uint64_t diff = 0;
+    for (uint32_t i = 0; i < n_words; ++i) diff |= (k[word_index[i]] & mask_words[i]) ^ p[word_index[i]];
+    return diff == 0;
+  }
+};
+
 }  // namespace vswitch::flow

@@ -1,8 +1,38 @@
 #include "flow/flow_pipeline.h"
 
 #include <atomic>
+#include <cstddef>
+#include <cstring>
 
 namespace vswitch::flow {
+
+namespace {
+
+// Actions that neither read nor change the packet (nor the metadata a tunnel output reads).
+bool PacketBlind(ActionType t) {
+  switch (t) {
+    case ActionType::kOutput:
+    case ActionType::kFlood:
+    case ActionType::kInPort:
+    case ActionType::kGotoTable:
+    case ActionType::kSetRegister:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The bits of a key that are not metadata an ingress port fixes: everything but in_port and
+// the registers (which are zero at ingress and written only by actions).
+FlowKey PacketFieldBits() {
+  FlowKey m;
+  std::memset(&m, 0xff, sizeof(m));
+  m.in_port = 0;
+  for (uint32_t& r : m.regs) r = 0;
+  return m;
+}
+
+}  // namespace
 
 uint64_t NextPipelineGeneration() {
   static std::atomic<uint64_t> counter{0};
@@ -55,7 +85,36 @@ std::unique_ptr<FlowPipeline> FlowPipeline::Build(std::span<const InstalledRule>
     p->classifiers_.emplace_back();
     p->classifiers_.back().Build(per_table[t]);
   }
+  p->AnalyzeDependencies(input);
   return p;
+}
+
+void FlowPipeline::AnalyzeDependencies(std::span<const InstalledRule> input) {
+  FlowKey read;
+  read.Clear();
+  KeyWord* rw = Words(read);
+  for (const InstalledRule& r : input) {
+    const KeyWord* m = Words(r.rule.match.mask);
+    for (size_t w = 0; w < kFlowKeyWords; ++w) rw[w] |= m[w];
+  }
+  projection_ = KeyProjection::Of(read);
+
+  const FlowKey packet_bits = PacketFieldBits();
+  const KeyWord* pw = Words(packet_bits);
+  uint64_t reads_packet = 0;
+  for (size_t w = 0; w < kFlowKeyWords; ++w) reads_packet |= rw[w] & pw[w];
+  port_determined_ = reads_packet == 0;
+  if (!port_determined_) return;
+  port_verdicts_.resize(kPortVerdictSlots);
+  FlowKey key;
+  key.Clear();
+  for (uint32_t port = 0; port < kPortVerdictSlots; ++port) {
+    key.in_port = port;
+    PortVerdict& v = port_verdicts_[port];
+    Walk(key, &v.result);
+    v.packet_blind = true;
+    ForEachAction(v.result, [&](const Action& a) { v.packet_blind = v.packet_blind && PacketBlind(a.type); });
+  }
 }
 
 void FlowPipeline::Continue(const FlowKey& key, uint32_t idx, PipelineResult* r, PipelineTrace* trace) const {

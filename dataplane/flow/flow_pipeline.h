@@ -23,6 +23,20 @@
 // The longest chain of tables is bounded (kMaxPipelineDepth, checked at commit), so a walk
 // needs no runtime limit and its result is a fixed-size record the exact-match cache can hold.
 //
+//
+// WHAT THE VERDICT DEPENDS ON
+// A walk reads only the key bits some rule's mask covers: the union of all masks, the
+// pipeline's projection(). Rewrites between tables are bit-local (a rewritten bit becomes a
+// constant or keeps its own old value), so two keys equal on the projection walk identically.
+// Two consequences the fast path uses:
+//  - The exact-match cache keys on the projected key (flow_lookup.h): with rules on in_port
+//    and nw_dst/24, 64k flows that differ in ports and sources are a few cache entries.
+//  - A pipeline whose rules read nothing but in_port and registers (zero at ingress, written
+//    only by actions) is port_determined(): every packet from one port has the same walk,
+//    computed once at Build (port_verdict()). If that walk's actions also never read or change
+//    the packet (outputs, flood, goto, register writes: packet_blind), a worker forwards a
+//    whole burst on one verdict without parsing a header: the "patch port" fast path.
+//
 // The same Walk() is used by the workers (through the exact-match cache) and by `vsctl trace`
 // (with a PipelineTrace to record each step), so a trace shows what the fast path does.
 #pragma once
@@ -55,6 +69,9 @@ struct CompiledRule {
 };
 static_assert(sizeof(CompiledRule) == 24);
 
+// Port numbers a pipeline precomputes port verdicts for (switch ports are 1..255).
+inline constexpr uint32_t kPortVerdictSlots = 256;
+
 enum class PipelineFate : uint8_t {
   kDone,       // the last matched rule has no goto_table
   kTableMiss,  // no rule matched in miss_table: drop (after the actions of earlier tables)
@@ -68,6 +85,14 @@ struct PipelineResult {
   uint8_t miss_table = 0;
   uint8_t pad = 0;
   uint32_t rules[kMaxPipelineDepth];  // indices into FlowPipeline::rule()
+};
+
+// The walk every packet from one port takes through a port_determined() pipeline.
+struct PortVerdict {
+  PipelineResult result;
+  // The composed actions only output, flood, write registers or goto: they neither read nor
+  // change the packet, so a whole burst can be sent on this verdict unparsed.
+  bool packet_blind = false;
 };
 
 // One step of a traced walk: the table, the key it was looked up with, the rule hit (or
@@ -117,11 +142,20 @@ class FlowPipeline {
   // The composed list as a vector (control path: trace, tests).
   ActionList ComposeActions(const PipelineResult& r) const;
 
+  // The key bits any rule reads (see "what the verdict depends on").
+  const KeyProjection& projection() const { return projection_; }
+  // True if the walk depends on nothing but the input port.
+  bool port_determined() const { return port_determined_; }
+  // The walk of port `port` (< kPortVerdictSlots); only for a port_determined() pipeline.
+  const PortVerdict& port_verdict(uint32_t port) const { return port_verdicts_[port]; }
+
   const Classifier* table(uint8_t t) const { return table_slot_[t] < 0 ? nullptr : &classifiers_[table_slot_[t]]; }
 
  private:
   FlowPipeline() = default;
   void Continue(const FlowKey& key, uint32_t first, PipelineResult* r, PipelineTrace* trace) const;
+  // Computes projection_, port_determined_ and port_verdicts_ (after the classifiers exist).
+  void AnalyzeDependencies(std::span<const InstalledRule> rules);
 
   uint64_t generation_ = 0;
   bool is_default_ = false;
@@ -129,6 +163,9 @@ class FlowPipeline {
   std::vector<Action> actions_;
   std::vector<Classifier> classifiers_;
   std::array<int16_t, kMaxTables> table_slot_;  // table id -> classifiers_ index, -1 = empty
+  KeyProjection projection_;
+  bool port_determined_ = false;
+  std::vector<PortVerdict> port_verdicts_;  // kPortVerdictSlots entries if port_determined_
 };
 
 }  // namespace vswitch::flow

@@ -190,5 +190,63 @@ TEST(FlowPipeline, DifferentialAgainstReferenceWalker) {
   }
 }
 
+// Rules on ports and registers only: every packet of a port walks the same way, and the
+// precomputed verdict equals the walk of any packet from that port.
+TEST(FlowPipeline, PortOnlyRulesGiveOneVerdictPerPort) {
+  FlowTable t;
+  ASSERT_TRUE(AddAll(&t, {"priority=10,in_port=1,actions=load:0x5->NXM_NX_REG0[],goto_table:1",
+                          "priority=10,in_port=2,actions=output:1,output:3",
+                          "table=1,priority=5,reg0=5,actions=output:2"})
+                  .ok());
+  const FlowPipeline& p = *t.pipeline();
+  ASSERT_TRUE(p.port_determined());
+  const PortVerdict& v1 = p.port_verdict(1);
+  EXPECT_TRUE(v1.packet_blind);
+  EXPECT_EQ(FormatActions(p.ComposeActions(v1.result)), "load:0x5->NXM_NX_REG0[],goto_table:1,output:2");
+  EXPECT_EQ(Composed(p, Key("in_port=1,tcp,nw_src=10.0.0.1,tp_dst=80")), "load:0x5->NXM_NX_REG0[],goto_table:1,output:2");
+  EXPECT_EQ(FormatActions(p.ComposeActions(p.port_verdict(2).result)), "output:1,output:3");
+  EXPECT_EQ(p.port_verdict(3).result.fate, PipelineFate::kTableMiss);  // no rule for port 3
+  EXPECT_EQ(p.port_verdict(3).result.depth, 0);
+}
+
+TEST(FlowPipeline, ActionsThatTouchThePacketAreNotBlind) {
+  FlowTable t;
+  ASSERT_TRUE(AddAll(&t, {"in_port=1,actions=mod_dl_src:02:00:00:00:00:01,output:2", "in_port=2,actions=normal",
+                          "in_port=3,actions=meter:1,output:1", "in_port=4,actions=output:1"})
+                  .ok());
+  const FlowPipeline& p = *t.pipeline();
+  ASSERT_TRUE(p.port_determined());
+  EXPECT_FALSE(p.port_verdict(1).packet_blind);
+  EXPECT_FALSE(p.port_verdict(2).packet_blind);
+  EXPECT_FALSE(p.port_verdict(3).packet_blind);
+  EXPECT_TRUE(p.port_verdict(4).packet_blind);
+}
+
+TEST(FlowPipeline, AnyPacketFieldInAnyTableMakesTheWalkPacketDependent) {
+  for (const char* rule : {"table=1,tcp,actions=drop", "table=0,dl_src=02:00:00:00:00:01,actions=drop",
+                           "table=2,tun_id=5,actions=drop", "table=0,vlan_tci=0x1005,actions=drop"}) {
+    FlowTable t;
+    ASSERT_TRUE(AddAll(&t, {"priority=0,in_port=1,actions=goto_table:1", rule}).ok()) << rule;
+    EXPECT_FALSE(t.pipeline()->port_determined()) << rule;
+  }
+}
+
+// The projection holds exactly the bits the rules read.
+TEST(FlowPipeline, ProjectionIsTheUnionOfTheMasks) {
+  FlowTable t;
+  ASSERT_TRUE(AddAll(&t, {"priority=5,ip,nw_dst=10.0.0.0/8,actions=drop", "table=1,udp,tp_dst=53,actions=drop"}).ok());
+  const KeyProjection& proj = t.pipeline()->projection();
+  FlowKey a = Key("in_port=1,udp,nw_src=1.2.3.4,nw_dst=10.9.8.7,tp_src=7,tp_dst=53");
+  FlowKey b = proj.Apply(a);
+  EXPECT_EQ(b.in_port, 0u);
+  EXPECT_EQ(b.nw_src, 0u);
+  EXPECT_EQ(b.tp_src, 0);
+  EXPECT_EQ(b.tp_dst, 53);
+  EXPECT_EQ(b.nw_dst, htonl(0x0a000000));
+  EXPECT_EQ(b.eth_type, 0x0800);
+  EXPECT_EQ(b.nw_proto, 17);
+  EXPECT_TRUE(proj.SameAs(b, a));
+}
+
 }  // namespace
 }  // namespace vswitch::flow

@@ -268,6 +268,26 @@ TEST_F(SwitchTapTest, RulesSteerAndTheNextPacketSeesAChangedRule) {
   EXPECT_NE(flows[0].text.find("output:vst1"), std::string::npos) << flows[0].text;
 }
 
+// A rule on the input port alone with only outputs is applied to the whole burst at once
+// (no header is parsed): every copy and every counter must still be exact.
+TEST_F(SwitchTapTest, PortOnlyRuleToTwoPortsCountsEveryCopy) {
+  ASSERT_TRUE(sw_->ModifyFlows({Add("priority=10,in_port=vst0,actions=output:vst1,output:vst2")}).ok());
+  PortCounters in0 = Counters("vst0"), out1 = Counters("vst1"), out2 = Counters("vst2");
+  for (uint8_t i = 1; i <= 3; ++i) ends_[0]->Send(kMacB, kMacA, i);
+  for (KernelEnd* end : {ends_[1].get(), ends_[2].get()}) EXPECT_EQ(end->Receive(300), (std::vector<uint8_t>{1, 2, 3}));
+  PortCounters in1 = Counters("vst0");
+  const uint64_t rx_bytes = in1.rx_bytes - in0.rx_bytes;
+  EXPECT_EQ(in1.rx_packets - in0.rx_packets, 3u);
+  EXPECT_EQ(Counters("vst1").tx_packets - out1.tx_packets, 3u);
+  EXPECT_EQ(Counters("vst2").tx_packets - out2.tx_packets, 3u);
+  EXPECT_EQ(Counters("vst2").tx_bytes - out2.tx_bytes, rx_bytes);
+  std::vector<FlowEntry> flows;
+  ASSERT_TRUE(sw_->DumpFlows("", &flows).ok());
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0].packets, 3u);
+  EXPECT_EQ(flows[0].bytes, rx_bytes);
+}
+
 TEST_F(SwitchTapTest, DropRuleAndTableMissAreCounted) {
   ASSERT_TRUE(sw_->ModifyFlows({Add("priority=20,in_port=vst1,actions=drop"), Add("priority=10,in_port=vst0,actions=normal")}).ok());
   ends_[1]->Send(kBroadcast, kMacB, 1);

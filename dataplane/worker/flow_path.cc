@@ -11,6 +11,14 @@
 namespace vswitch {
 
 void Worker::FlowBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n, const TunnelMeta* meta) {
+  // Rules that read only the input port, with actions that never look at the packet: one
+  // verdict for the whole burst, no header parsed (decapsulated packets carry per-packet
+  // VNIs that flood and in_port depend on, so they take the full path).
+  const flow::FlowPipeline& pl = *st.pipeline;
+  if (meta == nullptr && pl.port_determined() && in_port < flow::kPortVerdictSlots) {
+    const flow::PortVerdict& v = pl.port_verdict(in_port);
+    if (v.packet_blind && BlindBurst(st, in_port, pkts, n, v.result)) return;
+  }
   FlowKey keys[kBurstSize];
   const FlowKey* key_ptrs[kBurstSize];
   PacketLayout layouts[kBurstSize];
@@ -34,7 +42,7 @@ void Worker::FlowBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** p
     ok[nok++] = m;
   }
   if (nok == 0) return;
-  const flow::FlowPipeline& pipeline = *st.pipeline;
+  const flow::FlowPipeline& pipeline = pl;
   flow::PipelineResult results[kBurstSize];
   flow::ClassifyBurst(pipeline, &emc_, key_ptrs, nok, results);
   const uint64_t now_tsc = rte_rdtsc();
@@ -43,6 +51,73 @@ void Worker::FlowBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** p
     flow::CountRules(st.rule_counters, config_.index, pipeline, results[i], ok[i]->pkt_len, now_ns);
     ExecuteActions(st, in_port, ok[i], &keys[i], layouts[i], results[i], now_tsc);
   }
+}
+
+bool Worker::BlindBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n,
+                        const flow::PipelineResult& result) {
+  using flow::ActionType;
+  // The outputs, decided once with the same rules as ExecuteActions.
+  OutPort outs[kMaxOutputs];
+  uint32_t n_outs = 0;
+  uint32_t gone_outputs = 0, down_outputs = 0;
+  const uint32_t domain = st.ports[in_port].domain;
+  st.pipeline->ForEachAction(result, [&](const flow::Action& a) {
+    switch (a.type) {
+      case ActionType::kOutput: {
+        uint32_t p = a.u32;
+        if (p >= kMaxPorts || !st.ports[p].present) {
+          ++gone_outputs;
+        } else if (!st.ports[p].admin_up) {
+          ++down_outputs;
+        } else if (p != in_port && n_outs < kMaxOutputs) {
+          outs[n_outs++] = {p, 0};
+        }
+        break;
+      }
+      case ActionType::kInPort:
+        if (n_outs < kMaxOutputs) outs[n_outs++] = {in_port, 0};
+        break;
+      case ActionType::kFlood:
+        if (n_outs + kMaxPorts <= kMaxOutputs) AddFloodPorts(st, in_port, domain, outs, &n_outs);
+        break;
+      default:  // goto_table, register writes: metadata the walk already used
+        break;
+    }
+  });
+  // Encapsulation reads the inner headers (the outer UDP source port is a hash of them).
+  for (uint32_t k = 0; k < n_outs; ++k)
+    if (st.ports[outs[k].port].is_tunnel) return false;
+
+  // The one check every frame gets before a verdict applies to it: it is an Ethernet frame.
+  uint16_t kept = 0;
+  uint64_t bytes = 0;
+  for (uint16_t i = 0; i < n; ++i) {
+    rte_mbuf* m = pkts[i];
+    if (rte_pktmbuf_data_len(m) < 14) {
+      Drop(in_port, m, DropReason::kRuntFrame);
+      continue;
+    }
+    bytes += m->pkt_len;
+    pkts[kept++] = m;
+  }
+  if (kept == 0) return true;
+  PortCounterBlock& c = port_counters_[in_port];
+  if (gone_outputs) CounterAdd(c.drops[static_cast<int>(DropReason::kNoOutput)], uint64_t{gone_outputs} * kept);
+  if (down_outputs) CounterAdd(c.drops[static_cast<int>(DropReason::kAdminDown)], uint64_t{down_outputs} * kept);
+  const uint64_t now_ns = static_cast<uint64_t>(static_cast<double>(rte_rdtsc()) * ns_per_tsc_);
+  for (uint32_t d = 0; d < result.depth; ++d)
+    st.rule_counters->Hit(config_.index, st.pipeline->rule(result.rules[d]).id, kept, bytes, now_ns);
+  if (n_outs == 0) {
+    bool miss = result.fate == flow::PipelineFate::kTableMiss;
+    CounterAdd(c.drops[static_cast<int>(miss ? DropReason::kTableMiss : DropReason::kPolicy)], kept);
+    rte_pktmbuf_free_bulk(pkts, kept);
+    return true;
+  }
+  if (n_outs > 1)
+    for (uint16_t i = 0; i < kept; ++i) rte_mbuf_refcnt_update(pkts[i], static_cast<int16_t>(n_outs - 1));
+  for (uint32_t k = 0; k < n_outs; ++k)
+    for (uint16_t i = 0; i < kept; ++i) Enqueue(st, outs[k].port, pkts[i]);
+  return true;
 }
 
 void Worker::ExecuteActions(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, FlowKey* key,

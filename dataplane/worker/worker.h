@@ -130,6 +130,11 @@ class Worker {
   void FlowBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n, const TunnelMeta* meta);
   void ExecuteActions(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, FlowKey* key, PacketLayout layout,
                       const flow::PipelineResult& result, uint64_t now_tsc);
+  // Sends a whole burst on one packet-blind verdict (see FlowPipeline::port_verdict) without
+  // parsing it. Returns false, touching nothing, if the verdict needs the full path after
+  // all (an output is a tunnel).
+  bool BlindBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n,
+                  const flow::PipelineResult& result);
 
   // worker/tunnel_path.cc: the uplink side of a VTEP and VXLAN encapsulation.
   // Returns how many packets remain in pkts (compacted) as ordinary uplink traffic.
