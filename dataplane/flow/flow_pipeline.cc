@@ -8,7 +8,7 @@ namespace vswitch::flow {
 
 namespace {
 
-// Actions that neither read nor change the packet (nor the metadata a tunnel output reads).
+// Actions that neither read nor change the packet.
 bool PacketBlind(ActionType t) {
   switch (t) {
     case ActionType::kOutput:
@@ -16,6 +16,7 @@ bool PacketBlind(ActionType t) {
     case ActionType::kInPort:
     case ActionType::kGotoTable:
     case ActionType::kSetRegister:
+    case ActionType::kSetTunnel:  // metadata for a tunnel output, which hashes the packet itself
       return true;
     default:
       return false;

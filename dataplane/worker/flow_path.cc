@@ -12,12 +12,11 @@ namespace vswitch {
 
 void Worker::FlowBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n, const TunnelMeta* meta) {
   // Rules that read only the input port, with actions that never look at the packet: one
-  // verdict for the whole burst, no header parsed (decapsulated packets carry per-packet
-  // VNIs that flood and in_port depend on, so they take the full path).
+  // verdict for the whole burst, no header parsed.
   const flow::FlowPipeline& pl = *st.pipeline;
-  if (meta == nullptr && pl.port_determined() && in_port < flow::kPortVerdictSlots) {
+  if (pl.port_determined() && in_port < flow::kPortVerdictSlots) {
     const flow::PortVerdict& v = pl.port_verdict(in_port);
-    if (v.packet_blind && BlindBurst(st, in_port, pkts, n, v.result)) return;
+    if (v.packet_blind && BlindBurst(st, in_port, pkts, n, meta, v.result)) return;
   }
   FlowKey keys[kBurstSize];
   const FlowKey* key_ptrs[kBurstSize];
@@ -54,12 +53,14 @@ void Worker::FlowBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** p
 }
 
 bool Worker::BlindBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n,
-                        const flow::PipelineResult& result) {
+                        const TunnelMeta* meta, const flow::PipelineResult& result) {
   using flow::ActionType;
   // The outputs, decided once with the same rules as ExecuteActions.
   OutPort outs[kMaxOutputs];
   uint32_t n_outs = 0;
   uint32_t gone_outputs = 0, down_outputs = 0;
+  uint64_t set_tunnel = 0;
+  bool per_packet_context = false;  // flood / in_port of a decapsulated packet depend on its VNI
   const uint32_t domain = st.ports[in_port].domain;
   st.pipeline->ForEachAction(result, [&](const flow::Action& a) {
     switch (a.type) {
@@ -75,18 +76,23 @@ bool Worker::BlindBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** 
         break;
       }
       case ActionType::kInPort:
+        per_packet_context |= meta != nullptr;
         if (n_outs < kMaxOutputs) outs[n_outs++] = {in_port, 0};
         break;
       case ActionType::kFlood:
+        per_packet_context |= meta != nullptr;
         if (n_outs + kMaxPorts <= kMaxOutputs) AddFloodPorts(st, in_port, domain, outs, &n_outs);
+        break;
+      case ActionType::kSetTunnel:
+        set_tunnel = a.u64;
         break;
       default:  // goto_table, register writes: metadata the walk already used
         break;
     }
   });
-  // Encapsulation reads the inner headers (the outer UDP source port is a hash of them).
-  for (uint32_t k = 0; k < n_outs; ++k)
-    if (st.ports[outs[k].port].is_tunnel) return false;
+  if (per_packet_context) return false;
+  bool to_tunnel = false;
+  for (uint32_t k = 0; k < n_outs; ++k) to_tunnel |= st.ports[outs[k].port].is_tunnel;
 
   // The one check every frame gets before a verdict applies to it: it is an Ethernet frame.
   uint16_t kept = 0;
@@ -98,9 +104,11 @@ bool Worker::BlindBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** 
       continue;
     }
     bytes += m->pkt_len;
+    if (meta != nullptr && kept != i) meta_scratch_[kept] = meta[i];
     pkts[kept++] = m;
   }
   if (kept == 0) return true;
+  if (meta != nullptr && kept != n) meta = meta_scratch_;
   PortCounterBlock& c = port_counters_[in_port];
   if (gone_outputs) CounterAdd(c.drops[static_cast<int>(DropReason::kNoOutput)], uint64_t{gone_outputs} * kept);
   if (down_outputs) CounterAdd(c.drops[static_cast<int>(DropReason::kAdminDown)], uint64_t{down_outputs} * kept);
@@ -111,6 +119,15 @@ bool Worker::BlindBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** 
     bool miss = result.fate == flow::PipelineFate::kTableMiss;
     CounterAdd(c.drops[static_cast<int>(miss ? DropReason::kTableMiss : DropReason::kPolicy)], kept);
     rte_pktmbuf_free_bulk(pkts, kept);
+    return true;
+  }
+  if (to_tunnel) {
+    // Encapsulation is per packet (its entropy port hashes the inner flow), but the tunnel's
+    // resolution and header template come from the worker's one-entry cache.
+    for (uint16_t i = 0; i < kept; ++i) {
+      const uint32_t vni = set_tunnel != 0 ? static_cast<uint32_t>(set_tunnel) : meta ? meta[i].vni : domain;
+      Output(st, in_port, pkts[i], outs, n_outs, vni);
+    }
     return true;
   }
   if (n_outs > 1)
@@ -172,7 +189,7 @@ void Worker::ExecuteActions(const ForwardingState& st, uint32_t in_port, rte_mbu
           if (copy == nullptr) {
             // The outputs so far still get the packet; the rest of the list cannot run.
             if (n_outs > 0) {
-              Output(st, in_port, m, outs, n_outs, vni_of(), *key);
+              Output(st, in_port, m, outs, n_outs, vni_of());
               CountDrop(in_port, DropReason::kNoMbuf);
             } else {
               Drop(in_port, m, DropReason::kNoMbuf);
@@ -182,7 +199,7 @@ void Worker::ExecuteActions(const ForwardingState& st, uint32_t in_port, rte_mbu
             return;
           }
           if (n_outs > 0) {
-            Output(st, in_port, m, outs, n_outs, vni_of(), *key);
+            Output(st, in_port, m, outs, n_outs, vni_of());
           } else {
             rte_pktmbuf_free(m);  // our reference to a shared buffer
           }
@@ -218,7 +235,7 @@ void Worker::ExecuteActions(const ForwardingState& st, uint32_t in_port, rte_mbu
         uint16_t slot = st.meters->SlotOf(a.u32);
         if (slot == meter::kNoMeterSlot || !config_.meters->Admit(*st.meters, slot, now_tsc, m->pkt_len)) {
           if (n_outs > 0) {
-            Output(st, in_port, m, outs, n_outs, vni_of(), *key);  // outputs before the meter keep their copy
+            Output(st, in_port, m, outs, n_outs, vni_of());  // outputs before the meter keep their copy
             CountDrop(in_port, DropReason::kMeter);
           } else {
             Drop(in_port, m, DropReason::kMeter);
@@ -235,7 +252,7 @@ void Worker::ExecuteActions(const ForwardingState& st, uint32_t in_port, rte_mbu
   });
   if (m == nullptr) return;
   if (n_outs > 0) {
-    Output(st, in_port, m, outs, n_outs, vni_of(), *key);
+    Output(st, in_port, m, outs, n_outs, vni_of());
     return;
   }
   // No output: the rules said drop, or a table had no matching rule.

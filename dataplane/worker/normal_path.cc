@@ -216,7 +216,7 @@ void Worker::NormalBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf**
         Drop(in_port, m, DropReason::kAdminDown);
       } else if (st.ports[out].is_tunnel) {
         OutPort o = {out, macs.RemoteOf(slot)};
-        Output(st, in_port, m, &o, 1, domain, keys[i]);
+        Output(st, in_port, m, &o, 1, domain);
       } else {
         Enqueue(st, out, m);
       }
@@ -229,7 +229,7 @@ void Worker::NormalBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf**
       AddFloodPorts(st, in_port, domain, flood, &n_flood);
       flood_domain = domain;
     }
-    Output(st, in_port, m, flood, n_flood, domain, keys[i]);
+    Output(st, in_port, m, flood, n_flood, domain);
   }
 }
 

@@ -5,7 +5,6 @@
 
 #include <cstring>
 
-#include "flow/flow_hash.h"
 #include "neighbor/arp.h"
 #include "vxlan/vxlan_wire.h"
 #include "worker/worker.h"
@@ -77,53 +76,73 @@ uint16_t Worker::UplinkReceive(const ForwardingState& st, uint32_t uplink, rte_m
   return n_rest;
 }
 
-void Worker::TunnelSend(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, const OutPort& out, uint32_t vni,
-                        const FlowKey& inner) {
+const TunnelTarget* Worker::ResolveTunnel(const ForwardingState& st, const OutPort& out, uint32_t vni, DropReason* why) {
+  TunnelTarget& t = tunnel_cache_;
+  if (t.generation == st.generation && t.port == out.port && t.remote_ip == out.remote_ip && t.vni == vni) return &t;
   const tunnels::VtepRuntime* vtep = st.tunnels->VtepForTunnel(out.port);
-  const uint32_t tport = out.port;
   if (vtep == nullptr) {
-    Drop(tport, m, DropReason::kNoOutput);
-    return;
+    *why = DropReason::kNoOutput;
+    return nullptr;
   }
   const uint32_t remote = out.remote_ip != 0 ? out.remote_ip : vtep->remote_ip;
-  if (vtep->vni != 0) vni = vtep->vni;
-  if (remote == 0 || vni == 0 || vni > tunnels::kMaxVni) {
-    Drop(tport, m, DropReason::kTunnelNoRemote);
-    return;
+  const uint32_t wire_vni = vtep->vni != 0 ? vtep->vni : vni;
+  if (remote == 0 || wire_vni == 0 || wire_vni > tunnels::kMaxVni) {
+    *why = DropReason::kTunnelNoRemote;
+    return nullptr;
   }
   const uint32_t next_hop = st.tunnels->NextHop(remote);
   const std::array<uint8_t, 6>* mac = st.tunnels->Neighbor(next_hop);
   if (mac == nullptr) {
     RequestResolve(next_hop, vtep->uplink_port, rte_rdtsc());
-    Drop(tport, m, DropReason::kTunnelNoNeighbor);
-    return;
+    *why = DropReason::kTunnelNoNeighbor;
+    return nullptr;
   }
-  const uint32_t inner_len = m->pkt_len;
-  if (inner_len + tunnels::kVxlanOverheadIp > vtep->ip_mtu) {
-    Drop(tport, m, DropReason::kTunnelMtu);
-    return;
-  }
-  uint8_t* hdr = reinterpret_cast<uint8_t*>(rte_pktmbuf_prepend(m, tunnels::kVxlanHeaderBytes));
-  if (hdr == nullptr) {
-    Drop(tport, m, DropReason::kNoHeadroom);
-    return;
-  }
-  tunnels::VxlanEncap e;
+  tunnels::VxlanEncap e{};
   std::memcpy(e.src_mac, vtep->mac, 6);
   std::memcpy(e.dst_mac, mac->data(), 6);
   e.src_ip = vtep->local_ip;
   e.dst_ip = remote;
-  e.udp_src = tunnels::FlowEntropyPort(flow::HashFlowKey(inner));
   e.udp_dst = vtep->udp_port;
-  e.vni = vni;
+  e.vni = wire_vni;
   e.ttl = vtep->ttl;
-  e.ip_id = ip_id_++;
-  tunnels::WriteVxlanHeaders(hdr, e, inner_len);
-  PortCounterBlock& tc = port_counters_[tport];
+  tunnels::BuildVxlanTemplate(e, &t.header);
+  t.generation = st.generation;
+  t.port = out.port;
+  t.remote_ip = out.remote_ip;
+  t.vni = vni;
+  t.uplink = vtep->uplink_port;
+  t.ip_mtu = vtep->ip_mtu;
+  return &t;
+}
+
+void Worker::EncapSend(const ForwardingState& st, const TunnelTarget& t, rte_mbuf* m) {
+  const uint32_t inner_len = m->pkt_len;
+  if (inner_len + tunnels::kVxlanOverheadIp > t.ip_mtu) {
+    Drop(t.port, m, DropReason::kTunnelMtu);
+    return;
+  }
+  // The flow hash reads the inner headers before the prepend moves the data pointer.
+  const uint32_t hash = tunnels::InnerFlowHash(rte_pktmbuf_mtod(m, const uint8_t*), rte_pktmbuf_data_len(m));
+  uint8_t* hdr = reinterpret_cast<uint8_t*>(rte_pktmbuf_prepend(m, tunnels::kVxlanHeaderBytes));
+  if (hdr == nullptr) {
+    Drop(t.port, m, DropReason::kNoHeadroom);
+    return;
+  }
+  tunnels::StampVxlanHeaders(hdr, t.header, inner_len, ip_id_++, tunnels::FlowEntropyPort(hash));
+  PortCounterBlock& tc = port_counters_[t.port];
   CounterAdd(tc.tx_packets, 1);
   CounterAdd(tc.tx_bytes, inner_len);
-  Enqueue(st, vtep->uplink_port, m);
-  (void)in_port;
+  Enqueue(st, t.uplink, m);
+}
+
+void Worker::TunnelSend(const ForwardingState& st, rte_mbuf* m, const OutPort& out, uint32_t vni) {
+  DropReason why;
+  const TunnelTarget* t = ResolveTunnel(st, out, vni, &why);
+  if (t == nullptr) {
+    Drop(out.port, m, why);
+    return;
+  }
+  EncapSend(st, *t, m);
 }
 
 void Worker::ReportNeighbor(uint32_t ip, const uint8_t mac[6], uint32_t uplink) {

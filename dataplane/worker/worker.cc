@@ -128,7 +128,7 @@ void Worker::Dispatch(const ForwardingState& st, uint32_t in_port, rte_mbuf** pk
 }
 
 void Worker::Output(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, const OutPort* outs, uint32_t n_outs,
-                    uint32_t vni, const FlowKey& key) {
+                    uint32_t vni) {
   if (n_outs == 0) {
     Drop(in_port, m, DropReason::kNoOutput);
     return;
@@ -147,7 +147,7 @@ void Worker::Output(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, co
     if (!st.ports[outs[k].port].is_tunnel) continue;
     --tunnels_left;
     if (n_local == 0 && tunnels_left == 0 && rte_mbuf_refcnt_read(m) == 1) {
-      TunnelSend(st, in_port, m, outs[k], vni, key);
+      TunnelSend(st, m, outs[k], vni);
       return;
     }
     rte_mbuf* copy = rte_pktmbuf_copy(m, config_.pool, 0, UINT32_MAX);
@@ -155,7 +155,7 @@ void Worker::Output(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, co
       CountDrop(in_port, DropReason::kNoMbuf);
       continue;
     }
-    TunnelSend(st, in_port, copy, outs[k], vni, key);
+    TunnelSend(st, copy, outs[k], vni);
   }
   if (n_local == 0) {
     rte_pktmbuf_free(m);

@@ -21,6 +21,7 @@
 #include "flow/flow_pipeline.h"
 #include "packet/drop_reason.h"
 #include "packet/flow_key.h"
+#include "vxlan/vxlan_wire.h"
 #include "worker/forwarding_state.h"
 
 namespace vswitch {
@@ -69,6 +70,17 @@ struct TunnelMeta {
   uint32_t vni;
   uint32_t src_ip;  // outer source = the remote VTEP, network byte order
   uint32_t dst_ip;  // outer destination = our VTEP
+};
+
+// A tunnel output, resolved: what encapsulating one packet for it needs.
+struct TunnelTarget {
+  uint64_t generation = 0;  // ForwardingState generation it was resolved in; 0 = none
+  uint32_t port = 0;        // the tunnel port (its tx counters)
+  uint32_t remote_ip = 0;   // as asked (OutPort::remote_ip), the cache key with port and vni
+  uint32_t vni = 0;
+  uint32_t uplink = 0;
+  uint32_t ip_mtu = 0;
+  tunnels::VxlanTemplate header;
 };
 
 // One output of a packet: a port, and for a tunnel port the remote VTEP (0 = the port's own
@@ -132,24 +144,30 @@ class Worker {
                       const flow::PipelineResult& result, uint64_t now_tsc);
   // Sends a whole burst on one packet-blind verdict (see FlowPipeline::port_verdict) without
   // parsing it. Returns false, touching nothing, if the verdict needs the full path after
-  // all (an output is a tunnel).
-  bool BlindBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n,
+  // all (flood or in_port for decapsulated packets, whose VNI differs per packet).
+  bool BlindBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n, const TunnelMeta* meta,
                   const flow::PipelineResult& result);
 
   // worker/tunnel_path.cc: the uplink side of a VTEP and VXLAN encapsulation.
   // Returns how many packets remain in pkts (compacted) as ordinary uplink traffic.
   uint16_t UplinkReceive(const ForwardingState& st, uint32_t uplink, rte_mbuf** pkts, uint16_t n);
-  void TunnelSend(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, const OutPort& out, uint32_t vni,
-                  const FlowKey& inner);
+  // Encapsulates `m` for tunnel output `out` (VNI `vni` unless the port fixes one) and
+  // queues it on the uplink, or drops it with the reason the tunnel cannot be used.
+  void TunnelSend(const ForwardingState& st, rte_mbuf* m, const OutPort& out, uint32_t vni);
+  // The tunnel output resolved (VTEP, remote, next-hop MAC, header template), from a
+  // one-entry cache valid for one ForwardingState generation; nullptr with *why if the
+  // tunnel cannot send (an ARP request for a missing next hop is sent).
+  const TunnelTarget* ResolveTunnel(const ForwardingState& st, const OutPort& out, uint32_t vni, DropReason* why);
+  void EncapSend(const ForwardingState& st, const TunnelTarget& t, rte_mbuf* m);
   void ReportNeighbor(uint32_t ip, const uint8_t mac[6], uint32_t uplink);
   void RequestResolve(uint32_t ip, uint32_t uplink, uint64_t now);
   void DrainInjected(const ForwardingState& st);
 
   // Sends `m` to every output: local ports share it (refcount), each tunnel replica gets its
   // own copy (its outer header differs) except the last when no local port needs the
-  // original. `vni` and `key` describe the packet for encapsulation.
+  // original. `vni` is the VNI for tunnel outputs.
   void Output(const ForwardingState& st, uint32_t in_port, rte_mbuf* m, const OutPort* outs, uint32_t n_outs,
-              uint32_t vni, const FlowKey& key);
+              uint32_t vni);
 
   void Enqueue(const ForwardingState& st, uint32_t port_no, rte_mbuf* m);
   void FlushPort(const ForwardingState& st, uint32_t port_no);
@@ -169,6 +187,8 @@ class Worker {
   uint64_t touch_interval_tsc_;
   uint64_t learn_retry_tsc_;
   uint16_t ip_id_ = 0;
+  TunnelTarget tunnel_cache_;
+  TunnelMeta meta_scratch_[kBurstSize];  // BlindBurst: metadata compacted past dropped runts
   double ns_per_tsc_;  // rule counters' last-hit times are in the control thread's ns clock
 };
 

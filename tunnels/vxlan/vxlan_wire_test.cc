@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -128,6 +129,64 @@ TEST(VxlanWire, EntropyPortStaysInTheDynamicRange) {
     EXPECT_GE(p, 49152);
   }
   EXPECT_NE(FlowEntropyPort(1), FlowEntropyPort(2));
+}
+
+// The per-packet stamp finishes the checksum arithmetically: it must verify for any length
+// and id, and the template must equal what a full write produces.
+TEST(VxlanWire, StampedHeadersVerifyForEveryLengthAndId) {
+  VxlanEncap e{};
+  const uint8_t a[6] = {2, 0, 0, 0, 0, 1}, b[6] = {2, 0, 0, 0, 0, 2};
+  std::memcpy(e.src_mac, a, 6);
+  std::memcpy(e.dst_mac, b, 6);
+  e.src_ip = htonl(0xc0a80001);
+  e.dst_ip = htonl(0xc0a800fe);
+  e.udp_dst = 4789;
+  e.vni = 0xabcdef;
+  e.ttl = 64;
+  VxlanTemplate t;
+  BuildVxlanTemplate(e, &t);
+  for (uint32_t len : {14u, 60u, 64u, 1000u, 1464u, 9000u}) {
+    for (uint16_t id : {uint16_t{0}, uint16_t{1}, uint16_t{0x8000}, uint16_t{0xffff}}) {
+      uint8_t out[kVxlanHeaderBytes];
+      StampVxlanHeaders(out, t, len, id, 50000);
+      EXPECT_EQ(Ipv4HeaderChecksum(out + 14, 20), 0) << len << " " << id;
+      EXPECT_EQ(out[16] << 8 | out[17], 36 + len);
+      EXPECT_EQ(out[18] << 8 | out[19], id);
+      EXPECT_EQ(out[34] << 8 | out[35], 50000);
+      EXPECT_EQ(out[38] << 8 | out[39], 16 + len);
+      EXPECT_EQ(out[46] << 16 | out[47] << 8 | out[48], 0xabcdef);
+    }
+  }
+}
+
+std::vector<uint8_t> UdpFrame(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint8_t payload, bool vlan) {
+  std::vector<uint8_t> f = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1};
+  if (vlan) f.insert(f.end(), {0x81, 0x00, 0x00, 0x05});
+  f.insert(f.end(), {0x08, 0x00, 0x45, 0, 0, 32, 0, 0, 0, 0, 64, 17, 0, 0});
+  for (uint32_t v : {src, dst})
+    for (int s = 24; s >= 0; s -= 8) f.push_back(static_cast<uint8_t>(v >> s));
+  f.insert(f.end(), {static_cast<uint8_t>(sport >> 8), static_cast<uint8_t>(sport), static_cast<uint8_t>(dport >> 8),
+                     static_cast<uint8_t>(dport), 0, 12, 0, 0, payload, payload, payload, payload});
+  return f;
+}
+
+TEST(VxlanWire, InnerFlowHashFollowsTheFlowNotThePayload) {
+  auto h = [](const std::vector<uint8_t>& f) { return InnerFlowHash(f.data(), static_cast<uint32_t>(f.size())); };
+  const auto base = UdpFrame(0x0a000001, 0x0a000002, 1000, 53, 1, false);
+  EXPECT_EQ(h(base), h(UdpFrame(0x0a000001, 0x0a000002, 1000, 53, 2, false)));  // other payload
+  EXPECT_NE(h(base), h(UdpFrame(0x0a000001, 0x0a000002, 1001, 53, 1, false)));  // other source port
+  EXPECT_NE(h(base), h(UdpFrame(0x0a000003, 0x0a000002, 1000, 53, 1, false)));  // other address
+  EXPECT_EQ(h(UdpFrame(0x0a000001, 0x0a000002, 1000, 53, 1, true)), h(UdpFrame(0x0a000001, 0x0a000002, 1000, 53, 9, true)));
+  // 4096 flows spread over the entropy ports (no port takes more than a few of them).
+  std::vector<int> use(16384);
+  int worst = 0;
+  for (uint32_t i = 0; i < 4096; ++i) {
+    auto f = UdpFrame(0x0a000000 + i, 0x0a000002, static_cast<uint16_t>(1000 + i), 53, 0, false);
+    worst = std::max(worst, ++use[FlowEntropyPort(h(f)) - 49152]);
+  }
+  EXPECT_LE(worst, 6);
+  // Truncated frames are hashed without reading past the end.
+  for (size_t cut = 0; cut < base.size(); ++cut) (void)InnerFlowHash(base.data(), static_cast<uint32_t>(cut));
 }
 
 }  // namespace
