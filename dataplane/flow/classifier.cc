@@ -28,6 +28,60 @@ inline uint32_t Classifier::Subtable::Find(const FlowKey& key, uint32_t hash) co
   }
 }
 
+std::shared_ptr<const Classifier::Subtable> Classifier::BuildSubtable(const FlowKey& mask,
+                                                                      std::span<const BuildEntry> input) {
+  if (input.empty()) return nullptr;
+  auto st = std::make_shared<Subtable>();
+  const KeyWord* mw = Words(mask);
+  for (uint32_t w = 0; w < kFlowKeyWords; ++w) {
+    if (mw[w] == 0) continue;
+    st->word_index[st->n_words] = static_cast<uint8_t>(w);
+    st->mask_words[st->n_words] = mw[w];
+    ++st->n_words;
+  }
+  uint32_t capacity = 4;
+  while (capacity < input.size() * 2) capacity <<= 1;
+  st->slot_mask = capacity - 1;
+  st->slots.assign(capacity, Slot{0, 0});
+  st->keys.reserve(input.size() * st->n_words);
+  st->entries.reserve(input.size());
+  for (const BuildEntry& e : input) {
+    const FlowKey& key = e.match->key;
+    uint32_t h = st->Hash(key);
+    uint32_t found = st->Find(key, h);
+    if (found != UINT32_MAX) {
+      // Same match: only the better rank can ever be returned.
+      if (e.rank > st->entries[found].rank) st->entries[found] = EntryInfo{e.rank, e.rule};
+    } else {
+      const KeyWord* kw = Words(key);
+      for (uint32_t k = 0; k < st->n_words; ++k) st->keys.push_back(kw[st->word_index[k]] & st->mask_words[k]);
+      st->entries.push_back(EntryInfo{e.rank, e.rule});
+      uint32_t i = h & st->slot_mask;
+      while (st->slots[i].entry != 0) i = (i + 1) & st->slot_mask;
+      st->slots[i] = Slot{h, static_cast<uint32_t>(st->entries.size())};
+    }
+    st->max_rank = std::max(st->max_rank, e.rank);
+  }
+  return st;
+}
+
+uint64_t Classifier::MaxRank(const Subtable& st) { return st.max_rank; }
+
+Classifier Classifier::FromSubtables(std::vector<std::shared_ptr<const Subtable>> subtables) {
+  Classifier c;
+  c.subtables_ = std::move(subtables);
+  c.Sort();
+  return c;
+}
+
+void Classifier::Sort() {
+  std::sort(subtables_.begin(), subtables_.end(),
+            [](const auto& a, const auto& b) { return a->max_rank > b->max_rank; });
+  order_.clear();
+  order_.reserve(subtables_.size());
+  for (const auto& st : subtables_) order_.push_back(Ref{st->max_rank, st.get()});
+}
+
 void Classifier::Build(std::span<const BuildEntry> input) {
   subtables_.clear();
   // Group by mask. Rule sets usually have few masks and long runs of one mask, so the last
@@ -36,7 +90,7 @@ void Classifier::Build(std::span<const BuildEntry> input) {
     size_t operator()(const FlowKey& k) const { return HashFlowKey(k); }
   };
   std::unordered_map<FlowKey, uint32_t, MaskHash> by_mask;
-  std::vector<std::vector<uint32_t>> members;  // subtable -> input indices
+  std::vector<std::vector<BuildEntry>> members;  // subtable -> entries
   std::vector<const FlowKey*> masks;
   uint32_t last = UINT32_MAX;
   for (uint32_t i = 0; i < input.size(); ++i) {
@@ -49,60 +103,24 @@ void Classifier::Build(std::span<const BuildEntry> input) {
       }
       last = it->second;
     }
-    members[last].push_back(i);
+    members[last].push_back(input[i]);
   }
-
-  subtables_.resize(masks.size());
-  for (size_t t = 0; t < masks.size(); ++t) {
-    Subtable& st = subtables_[t];
-    const KeyWord* mw = Words(*masks[t]);
-    for (uint32_t w = 0; w < kFlowKeyWords; ++w) {
-      if (mw[w] == 0) continue;
-      st.word_index[st.n_words] = static_cast<uint8_t>(w);
-      st.mask_words[st.n_words] = mw[w];
-      ++st.n_words;
-    }
-    const std::vector<uint32_t>& m = members[t];
-    uint32_t capacity = 4;
-    while (capacity < m.size() * 2) capacity <<= 1;
-    st.slot_mask = capacity - 1;
-    st.slots.assign(capacity, Slot{0, 0});
-    st.keys.reserve(m.size() * st.n_words);
-    st.entries.reserve(m.size());
-    for (uint32_t idx : m) {
-      const BuildEntry& e = input[idx];
-      const FlowKey& key = e.match->key;
-      uint32_t h = st.Hash(key);
-      uint32_t found = st.Find(key, h);
-      if (found != UINT32_MAX) {
-        // Same match: only the better rank can ever be returned.
-        if (e.rank > st.entries[found].rank) st.entries[found] = EntryInfo{e.rank, e.rule};
-      } else {
-        const KeyWord* kw = Words(key);
-        for (uint32_t k = 0; k < st.n_words; ++k) st.keys.push_back(kw[st.word_index[k]] & st.mask_words[k]);
-        st.entries.push_back(EntryInfo{e.rank, e.rule});
-        uint32_t i = h & st.slot_mask;
-        while (st.slots[i].entry != 0) i = (i + 1) & st.slot_mask;
-        st.slots[i] = Slot{h, static_cast<uint32_t>(st.entries.size())};
-      }
-      st.max_rank = std::max(st.max_rank, e.rank);
-    }
-  }
-  std::sort(subtables_.begin(), subtables_.end(),
-            [](const Subtable& a, const Subtable& b) { return a.max_rank > b.max_rank; });
+  for (size_t t = 0; t < masks.size(); ++t) subtables_.push_back(BuildSubtable(*masks[t], members[t]));
+  Sort();
 }
 
 size_t Classifier::entry_count() const {
   size_t n = 0;
-  for (const auto& st : subtables_) n += st.entries.size();
+  for (const auto& st : subtables_) n += st->entries.size();
   return n;
 }
 
 uint32_t Classifier::Lookup(const FlowKey& key) const {
   uint64_t best_rank = 0;
   uint32_t best = kNoRule;
-  for (const Subtable& st : subtables_) {
-    if (st.max_rank <= best_rank) break;  // sorted: no later subtable can win
+  for (const Ref& ref : order_) {
+    if (ref.max_rank <= best_rank) break;  // sorted: no later subtable can win
+    const Subtable& st = *ref.st;
     uint32_t e = st.Find(key, st.Hash(key));
     if (e != UINT32_MAX && st.entries[e].rank > best_rank) {
       best_rank = st.entries[e].rank;
@@ -119,10 +137,11 @@ void Classifier::LookupBurst(const FlowKey* const keys[], uint32_t n, uint32_t o
     best_rank[i] = 0;
     out[i] = kNoRule;
   }
-  for (const Subtable& st : subtables_) {
+  for (const Ref& ref : order_) {
     uint64_t active = 0;
-    for (uint32_t i = 0; i < n; ++i) active |= static_cast<uint64_t>(best_rank[i] < st.max_rank) << i;
+    for (uint32_t i = 0; i < n; ++i) active |= static_cast<uint64_t>(best_rank[i] < ref.max_rank) << i;
     if (active == 0) break;  // sorted: nobody can improve in this or any later subtable
+    const Subtable& st = *ref.st;
     // Pass 1: hash every key and prefetch its slot, so the cache misses of the burst overlap.
     for (uint64_t a = active; a; a &= a - 1) {
       uint32_t i = static_cast<uint32_t>(__builtin_ctzll(a));

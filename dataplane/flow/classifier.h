@@ -34,9 +34,17 @@
 //    earliest added wins; ranks are unique, so the answer is deterministic and identical to a
 //    linear scan by (priority desc, sequence asc).
 //  - Cost: O(number of subtables visited) probes, each O(words in that mask).
+//
+// SHARING (incremental rebuilds)
+// A subtable is immutable once built and held by shared_ptr, so successive snapshots share
+// the subtables a commit did not touch: FlowPipeline's builder rebuilds only the (table,
+// mask) groups a commit changed (BuildSubtable) and assembles the classifier from old and
+// new subtables (FromSubtables). A one-rule change then costs O(that rule's subtable), not
+// O(all rules).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -65,8 +73,16 @@ class Classifier {
   Classifier(Classifier&&) = default;
   Classifier& operator=(Classifier&&) = default;
 
+  struct Subtable;
+
   // Builds the subtables from scratch. `entries` may be in any order.
   void Build(std::span<const BuildEntry> entries);
+
+  // One subtable from entries that all have mask `mask` (empty span: nullptr).
+  static std::shared_ptr<const Subtable> BuildSubtable(const FlowKey& mask, std::span<const BuildEntry> entries);
+  // A classifier over existing subtables (non-null, any order; shared, not copied).
+  static Classifier FromSubtables(std::vector<std::shared_ptr<const Subtable>> subtables);
+  static uint64_t MaxRank(const Subtable& st);
 
   uint32_t Lookup(const FlowKey& key) const;
   // out[i] = Lookup(*keys[i]) for i < n; n <= kMaxLookupBurst.
@@ -75,7 +91,7 @@ class Classifier {
   size_t subtable_count() const { return subtables_.size(); }
   size_t entry_count() const;
 
- private:
+ public:
   struct Slot {
     uint32_t hash;
     uint32_t entry;  // index + 1; 0 = empty
@@ -84,6 +100,7 @@ class Classifier {
     uint64_t rank;
     uint32_t rule;
   };
+
   struct Subtable {
     uint64_t max_rank = 0;
     uint32_t n_words = 0;
@@ -99,7 +116,18 @@ class Classifier {
     uint32_t Find(const FlowKey& key, uint32_t hash) const;
   };
 
-  std::vector<Subtable> subtables_;  // sorted by max_rank, best first
+
+ private:
+  void Sort();
+
+  // Sorted by max_rank, best first. `order_` repeats each subtable's max_rank next to its
+  // pointer so the early-stop test reads one array.
+  struct Ref {
+    uint64_t max_rank;
+    const Subtable* st;
+  };
+  std::vector<std::shared_ptr<const Subtable>> subtables_;
+  std::vector<Ref> order_;
 };
 
 }  // namespace vswitch::flow

@@ -3,7 +3,16 @@
 // Built off the fast path from the flow table's rules (FlowTable::Commit), then read by any
 // number of workers without locks until it is replaced (the caller publishes it with RCU and
 // frees it after a grace period). Everything a lookup touches is in flat arrays: compiled rules
-// (24 bytes each), one action arena, one classifier per used table.
+// (32 bytes each) in chunks of kRuleChunkSize with their actions, one classifier per used table.
+//
+// INCREMENTAL BUILDS
+// A snapshot is immutable, but its parts are shared with the next one: rule chunks and
+// classifier subtables are held by shared_ptr. PipelineBuilder (owned by the FlowTable) is
+// told every rule insert/erase/actions change; Build() then recompiles only the chunks whose
+// rules changed and the subtables ((table, mask) groups) that gained or lost a rule, and
+// reuses the rest. A one-rule change on a million-rule table costs one chunk (1024 rules) and
+// one subtable, not a recompile of everything; the results are identical to a full build
+// (flow_pipeline_incremental_test.cc checks that differentially).
 //
 // THE WALK (OpenFlow multi-table semantics as ovs-ofctl users know them)
 //  1. Look the key up in table 0.
@@ -43,8 +52,11 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "flow/action.h"
@@ -58,16 +70,26 @@ inline constexpr uint8_t kNoGoto = 0xff;
 // A rule as the fast path sees it (hot fields only; the full rule stays in the FlowTable).
 struct CompiledRule {
   uint64_t rank;           // RuleRank(priority, sequence)
+  const Action* actions;   // in its chunk's action arena
   uint32_t id;             // counter slot
-  uint32_t actions_begin;  // into the pipeline's action arena
   uint16_t actions_count;
   uint16_t priority;
   uint8_t table;
   uint8_t goto_table;      // kNoGoto if the walk ends here
   uint8_t rewrites_key;    // actions change fields a later table could match on
-  uint8_t pad = 0;
+  uint8_t pad[5] = {};
 };
-static_assert(sizeof(CompiledRule) == 24);
+static_assert(sizeof(CompiledRule) == 32);
+
+// Compiled rules are stored in chunks of kRuleChunkSize by handle (the value the classifiers
+// return and PipelineResult holds): handle h is chunk h >> kRuleChunkBits, slot h & mask.
+// The FlowTable uses rule ids as handles; FlowPipeline::Build(span) uses positions.
+inline constexpr uint32_t kRuleChunkBits = 10;
+inline constexpr uint32_t kRuleChunkSize = 1u << kRuleChunkBits;
+struct RuleChunk {
+  CompiledRule rules[kRuleChunkSize] = {};
+  std::vector<Action> actions;
+};
 
 // Port numbers a pipeline precomputes port verdicts for (switch ports are 1..255).
 inline constexpr uint32_t kPortVerdictSlots = 256;
@@ -110,16 +132,67 @@ struct PipelineTrace {
 // (0 marks an empty cache entry).
 uint64_t NextPipelineGeneration();
 
+class FlowPipeline;
+
+// Keeps what a snapshot is made of between commits and rebuilds only what changed (see
+// "incremental builds"). Handles are < 2^32 - 1 and unique among live rules; the rule a
+// handle names must not change (match, priority, table, sequence) while it is live, except
+// for its actions (report with ActionsChanged).
+class PipelineBuilder {
+ public:
+  using RuleLookup = std::function<const InstalledRule*(uint32_t handle)>;
+
+  PipelineBuilder();
+  ~PipelineBuilder();
+
+  void Insert(uint32_t handle, const Rule& rule);
+  void Erase(uint32_t handle);
+  void ActionsChanged(uint32_t handle) { MarkChunk(handle); }
+  // Every rank may have changed (sequence renumbering): the next Build recompiles all.
+  void InvalidateAll() { all_dirty_ = true; }
+  size_t size() const { return live_; }
+
+  // A new snapshot of the live rules; `rule_of(handle)` gives each live rule.
+  std::unique_ptr<FlowPipeline> Build(const RuleLookup& rule_of);
+
+ private:
+  struct Group {
+    uint8_t table;
+    bool dirty = false;
+    FlowKey mask;
+    std::vector<uint32_t> members;  // handles
+  };
+  struct GroupHash {
+    size_t operator()(const std::pair<uint8_t, FlowKey>& k) const;
+  };
+  void MarkChunk(uint32_t handle);
+
+  std::unordered_map<std::pair<uint8_t, FlowKey>, uint32_t, GroupHash> group_index_;
+  std::vector<Group> groups_;
+  std::vector<uint32_t> dirty_groups_;
+  uint32_t last_group_ = UINT32_MAX;
+  std::vector<uint32_t> group_of_;  // handle -> group, UINT32_MAX = not live
+  std::vector<uint32_t> pos_of_;    // handle -> index in its group's members
+  std::vector<uint8_t> chunk_dirty_;
+  std::vector<uint32_t> dirty_chunks_;
+  bool all_dirty_ = true;
+  size_t live_ = 0;
+  // The parts of the last snapshot built, shared with it.
+  std::vector<std::shared_ptr<const Classifier::Subtable>> subtables_;  // by group
+  std::vector<std::shared_ptr<const RuleChunk>> chunks_;
+};
+
 class FlowPipeline {
  public:
   // Compiles `rules` (any order). An empty span gives the fresh-switch pipeline (see above).
   // Rules must be valid (FlowTable validates them); sequence numbers must be < UINT32_MAX.
+  // Handles are the positions in `rules`.
   static std::unique_ptr<FlowPipeline> Build(std::span<const InstalledRule> rules);
 
   uint64_t generation() const { return generation_; }
-  size_t rule_count() const { return rules_.size(); }
-  const CompiledRule& rule(uint32_t index) const { return rules_[index]; }
-  ActionSpan actions(const CompiledRule& r) const { return ActionSpan{actions_.data() + r.actions_begin, r.actions_count}; }
+  size_t rule_count() const { return rule_count_; }
+  const CompiledRule& rule(uint32_t handle) const { return chunk_rules_[handle >> kRuleChunkBits][handle & (kRuleChunkSize - 1)]; }
+  ActionSpan actions(const CompiledRule& r) const { return ActionSpan{r.actions, r.actions_count}; }
   // True if this is the implicit fresh-switch pipeline.
   bool is_default() const { return is_default_; }
 
@@ -134,8 +207,8 @@ class FlowPipeline {
   template <typename Fn>
   void ForEachAction(const PipelineResult& r, Fn&& fn) const {
     for (uint32_t d = 0; d < r.depth; ++d) {
-      const CompiledRule& cr = rules_[r.rules[d]];
-      const Action* a = actions_.data() + cr.actions_begin;
+      const CompiledRule& cr = rule(r.rules[d]);
+      const Action* a = cr.actions;
       for (uint32_t i = 0; i < cr.actions_count; ++i) fn(a[i]);
     }
   }
@@ -152,15 +225,18 @@ class FlowPipeline {
   const Classifier* table(uint8_t t) const { return table_slot_[t] < 0 ? nullptr : &classifiers_[table_slot_[t]]; }
 
  private:
+  friend class PipelineBuilder;
   FlowPipeline() = default;
   void Continue(const FlowKey& key, uint32_t first, PipelineResult* r, PipelineTrace* trace) const;
-  // Computes projection_, port_determined_ and port_verdicts_ (after the classifiers exist).
-  void AnalyzeDependencies(std::span<const InstalledRule> rules);
+  // Computes projection_, port_determined_ and port_verdicts_ from the union of all rule
+  // masks (after the classifiers exist).
+  void AnalyzeDependencies(const FlowKey& read);
 
   uint64_t generation_ = 0;
   bool is_default_ = false;
-  std::vector<CompiledRule> rules_;
-  std::vector<Action> actions_;
+  size_t rule_count_ = 0;
+  std::vector<std::shared_ptr<const RuleChunk>> chunks_;  // owners
+  std::vector<const CompiledRule*> chunk_rules_;         // chunks_[c]->rules (null: no rule)
   std::vector<Classifier> classifiers_;
   std::array<int16_t, kMaxTables> table_slot_;  // table id -> classifiers_ index, -1 = empty
   KeyProjection projection_;

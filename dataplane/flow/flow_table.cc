@@ -115,11 +115,32 @@ class FlowTable::IdentityIndex {
   size_t count_ = 0;
 };
 
-struct FlowTable::Undo {
-  enum class Kind { kAdded, kReplaced, kRemoved, kActionsChanged } kind;
-  uint32_t id;         // kAdded/kReplaced: the new rule's id; kActionsChanged: the rule's id
-  InstalledRule old;   // kReplaced/kRemoved: the previous rule
-  ActionList actions;  // kActionsChanged: the previous actions
+// Compact: a batch of a million adds logs 12 bytes each; the previous rules and action lists
+// (replace, remove, modify) are moved to side vectors.
+struct FlowTable::UndoLog {
+  enum class Kind : uint32_t { kAdded, kReplaced, kRemoved, kActionsChanged };
+  struct Op {
+    Kind kind;
+    uint32_t id;    // kAdded/kReplaced: the new rule's id; kActionsChanged: the rule's id
+    uint32_t slot;  // kReplaced/kRemoved: index in old_rules; kActionsChanged: in old_actions
+  };
+  std::vector<Op> ops;
+  std::vector<InstalledRule> old_rules;
+  std::vector<ActionList> old_actions;
+
+  void Added(uint32_t id) { ops.push_back(Op{Kind::kAdded, id, 0}); }
+  void Replaced(uint32_t id, InstalledRule&& old) {
+    ops.push_back(Op{Kind::kReplaced, id, static_cast<uint32_t>(old_rules.size())});
+    old_rules.push_back(std::move(old));
+  }
+  void Removed(InstalledRule&& old) {
+    ops.push_back(Op{Kind::kRemoved, 0, static_cast<uint32_t>(old_rules.size())});
+    old_rules.push_back(std::move(old));
+  }
+  void ActionsChanged(uint32_t id, ActionList&& old) {
+    ops.push_back(Op{Kind::kActionsChanged, id, static_cast<uint32_t>(old_actions.size())});
+    old_actions.push_back(std::move(old));
+  }
 };
 
 FlowTable::FlowTable(RuleCounters* counters)
@@ -154,6 +175,8 @@ void FlowTable::InsertRule(InstalledRule&& r) {
   index_of_id_[r.id] = index;
   identity_->Insert(r.identity_hash, index);
   CountGoto(r.rule, +1);
+  timed_rules_ += r.rule.idle_timeout || r.rule.hard_timeout;
+  builder_.Insert(r.id, r.rule);
   rules_.push_back(std::move(r));
 }
 
@@ -162,6 +185,8 @@ InstalledRule FlowTable::RemoveAt(size_t index) {
   identity_->Erase(victim.identity_hash, static_cast<uint32_t>(index));
   index_of_id_[victim.id] = kNone;
   CountGoto(victim.rule, -1);
+  timed_rules_ -= victim.rule.idle_timeout || victim.rule.hard_timeout;
+  builder_.Erase(victim.id);
   size_t last = rules_.size() - 1;
   if (index != last) {
     rules_[index] = std::move(rules_[last]);
@@ -176,6 +201,7 @@ ActionList FlowTable::SetActions(size_t index, ActionList actions) {
   CountGoto(rules_[index].rule, -1);
   std::swap(rules_[index].rule.actions, actions);
   CountGoto(rules_[index].rule, +1);
+  builder_.ActionsChanged(rules_[index].id);
   return actions;
 }
 
@@ -190,9 +216,10 @@ void FlowTable::Renumber() {
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return rules_[a].sequence < rules_[b].sequence; });
   for (uint32_t i = 0; i < order.size(); ++i) rules_[order[i]].sequence = i;
   next_sequence_ = static_cast<uint32_t>(order.size());
+  builder_.InvalidateAll();  // every rank changed
 }
 
-Status FlowTable::ApplyMod(size_t i, FlowMod& mod, std::vector<Undo>* undo, BundleError* error) {
+Status FlowTable::ApplyMod(size_t i, FlowMod& mod, UndoLog* undo, BundleError* error) {
   auto fail = [&](const std::string& field, const std::string& reason) {
     if (error) *error = BundleError{i, field, reason};
     return Status::InvalidArgument("flow-mod " + std::to_string(i) + " (" + FlowModCommandName(mod.command) + "): " +
@@ -223,9 +250,9 @@ Status FlowTable::ApplyMod(size_t i, FlowMod& mod, std::vector<Undo>* undo, Bund
       if (existing >= 0) {
         InstalledRule old = RemoveAt(static_cast<size_t>(existing));
         freed_this_commit_.push_back(old.id);
-        undo->push_back(Undo{Undo::Kind::kReplaced, r.id, std::move(old), {}});
+        undo->Replaced(r.id, std::move(old));
       } else {
-        undo->push_back(Undo{Undo::Kind::kAdded, r.id, {}, {}});
+        undo->Added(r.id);
       }
       InsertRule(std::move(r));
       return Status::Ok();
@@ -242,12 +269,12 @@ Status FlowTable::ApplyMod(size_t i, FlowMod& mod, std::vector<Undo>* undo, Bund
         if (mod.command == FlowModCommand::kDeleteStrict) {
           InstalledRule old = RemoveAt(static_cast<size_t>(idx));
           freed_this_commit_.push_back(old.id);
-          undo->push_back(Undo{Undo::Kind::kRemoved, 0, std::move(old), {}});
+          undo->Removed(std::move(old));
         } else {
           Status s = check_actions_for(rules_[idx]);
           if (!s.ok()) return s;
           uint32_t id = rules_[idx].id;
-          undo->push_back(Undo{Undo::Kind::kActionsChanged, id, {}, SetActions(idx, mod.rule.actions)});
+          undo->ActionsChanged(id, SetActions(idx, mod.rule.actions));
         }
       }
       return Status::Ok();
@@ -266,12 +293,12 @@ Status FlowTable::ApplyMod(size_t i, FlowMod& mod, std::vector<Undo>* undo, Bund
         if (mod.command == FlowModCommand::kDelete) {
           InstalledRule old = RemoveAt(k);
           freed_this_commit_.push_back(old.id);
-          undo->push_back(Undo{Undo::Kind::kRemoved, 0, std::move(old), {}});
+          undo->Removed(std::move(old));
         } else {
           Status s = check_actions_for(rules_[k]);
           if (!s.ok()) return s;
           uint32_t id = rules_[k].id;
-          undo->push_back(Undo{Undo::Kind::kActionsChanged, id, {}, SetActions(k, mod.rule.actions)});
+          undo->ActionsChanged(id, SetActions(k, mod.rule.actions));
         }
       }
       return Status::Ok();
@@ -280,26 +307,26 @@ Status FlowTable::ApplyMod(size_t i, FlowMod& mod, std::vector<Undo>* undo, Bund
   return fail("command", "unknown flow-mod command");
 }
 
-void FlowTable::Rollback(std::vector<Undo>* undo) {
-  for (size_t k = undo->size(); k-- > 0;) {
-    Undo& u = (*undo)[k];
+void FlowTable::Rollback(UndoLog* undo) {
+  for (size_t k = undo->ops.size(); k-- > 0;) {
+    const UndoLog::Op& u = undo->ops[k];
     switch (u.kind) {
-      case Undo::Kind::kAdded:
+      case UndoLog::Kind::kAdded:
         RemoveAt(index_of_id_[u.id]);
         break;
-      case Undo::Kind::kReplaced:
+      case UndoLog::Kind::kReplaced:
         RemoveAt(index_of_id_[u.id]);
-        InsertRule(std::move(u.old));
+        InsertRule(std::move(undo->old_rules[u.slot]));
         break;
-      case Undo::Kind::kRemoved:
-        InsertRule(std::move(u.old));
+      case UndoLog::Kind::kRemoved:
+        InsertRule(std::move(undo->old_rules[u.slot]));
         break;
-      case Undo::Kind::kActionsChanged:
-        SetActions(index_of_id_[u.id], std::move(u.actions));
+      case UndoLog::Kind::kActionsChanged:
+        SetActions(index_of_id_[u.id], std::move(undo->old_actions[u.slot]));
         break;
     }
   }
-  undo->clear();
+  undo->ops.clear();
   // Ids handed out by the failed commit were never published: straight back to the pool.
   for (uint32_t id : allocated_this_commit_) free_ids_.push_back(id);
   allocated_this_commit_.clear();
@@ -373,13 +400,15 @@ Status FlowTable::Commit(std::vector<FlowMod> mods, uint64_t now_ns, BundleError
   if (next_sequence_ > UINT32_MAX - 1 - mods.size()) Renumber();
   size_t adds = 0;
   for (const FlowMod& m : mods) adds += m.command == FlowModCommand::kAdd;
-  rules_.reserve(rules_.size() + adds);
+  // Geometric growth: reserve(size + 1) on every one-rule commit would reallocate (and
+  // page-fault in) the whole rule vector each time.
+  if (rules_.size() + adds > rules_.capacity()) rules_.reserve(std::max(rules_.size() + adds, rules_.capacity() * 2));
   identity_->Reserve(rules_.size() + adds);
   created_ns_ = now_ns;
   std::vector<std::pair<uint8_t, uint8_t>> edges(mods.size());  // mods[i].rule is moved from below
   for (size_t i = 0; i < mods.size(); ++i) edges[i] = {mods[i].rule.table, GotoOf(mods[i].rule)};
-  std::vector<Undo> undo;
-  undo.reserve(mods.size());
+  UndoLog undo;
+  undo.ops.reserve(mods.size());
   for (size_t i = 0; i < mods.size(); ++i) {
     Status s = ApplyMod(i, mods[i], &undo, error);
     if (!s.ok()) {
@@ -400,7 +429,11 @@ Status FlowTable::Commit(std::vector<FlowMod> mods, uint64_t now_ns, BundleError
   auto t2 = CpuNow();
 
   // 4. Compile the new snapshot.
-  pipeline_ = FlowPipeline::Build(rules_);
+  if (rules_.empty()) {
+    pipeline_ = FlowPipeline::Build({});  // the fresh-switch pipeline
+  } else {
+    pipeline_ = builder_.Build([this](uint32_t id) { return &rules_[index_of_id_[id]]; });
+  }
   for (uint32_t id : freed_this_commit_) retired_ids_.emplace_back(pipeline_->generation(), id);
   allocated_this_commit_.clear();
   freed_this_commit_.clear();
@@ -441,6 +474,7 @@ void FlowTable::RecycleRetiredIds(uint64_t oldest_live_generation) {
 
 std::vector<FlowMod> FlowTable::ExpiredRules(uint64_t now_ns, const RuleCounters* counters) const {
   std::vector<FlowMod> out;
+  if (timed_rules_ == 0) return out;  // runs every second: no scan of a million rules without timeouts
   for (const InstalledRule& r : rules_) {
     if (!r.rule.idle_timeout && !r.rule.hard_timeout) continue;
     bool expired = r.rule.hard_timeout && now_ns - r.created_ns >= r.rule.hard_timeout * 1'000'000'000ull;
