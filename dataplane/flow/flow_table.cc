@@ -400,9 +400,6 @@ Status FlowTable::Commit(std::vector<FlowMod> mods, uint64_t now_ns, BundleError
   if (next_sequence_ > UINT32_MAX - 1 - mods.size()) Renumber();
   size_t adds = 0;
   for (const FlowMod& m : mods) adds += m.command == FlowModCommand::kAdd;
-  // Geometric growth: reserve(size + 1) on every one-rule commit would reallocate (and
-  // page-fault in) the whole rule vector each time.
-  if (rules_.size() + adds > rules_.capacity()) rules_.reserve(std::max(rules_.size() + adds, rules_.capacity() * 2));
   identity_->Reserve(rules_.size() + adds);
   created_ns_ = now_ns;
   std::vector<std::pair<uint8_t, uint8_t>> edges(mods.size());  // mods[i].rule is moved from below
@@ -444,8 +441,8 @@ Status FlowTable::Commit(std::vector<FlowMod> mods, uint64_t now_ns, BundleError
 
 std::vector<const InstalledRule*> FlowTable::Select(const FlowFilter& filter) const {
   std::vector<const InstalledRule*> out;
-  for (const InstalledRule& r : rules_)
-    if (filter.Selects(r.rule)) out.push_back(&r);
+  for (size_t i = 0; i < rules_.size(); ++i)
+    if (filter.Selects(rules_[i].rule)) out.push_back(&rules_[i]);
   std::sort(out.begin(), out.end(), [](const InstalledRule* a, const InstalledRule* b) {
     if (a->rule.table != b->rule.table) return a->rule.table < b->rule.table;
     if (a->rule.priority != b->rule.priority) return a->rule.priority > b->rule.priority;
@@ -475,7 +472,8 @@ void FlowTable::RecycleRetiredIds(uint64_t oldest_live_generation) {
 std::vector<FlowMod> FlowTable::ExpiredRules(uint64_t now_ns, const RuleCounters* counters) const {
   std::vector<FlowMod> out;
   if (timed_rules_ == 0) return out;  // runs every second: no scan of a million rules without timeouts
-  for (const InstalledRule& r : rules_) {
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    const InstalledRule& r = rules_[i];
     if (!r.rule.idle_timeout && !r.rule.hard_timeout) continue;
     bool expired = r.rule.hard_timeout && now_ns - r.created_ns >= r.rule.hard_timeout * 1'000'000'000ull;
     if (!expired && r.rule.idle_timeout) {

@@ -57,6 +57,50 @@ struct CommitTiming {
   double build_seconds = 0;
 };
 
+// The flow table's rules in fixed chunks of 4096: appending never moves the rules already
+// stored. (A vector's growth copies the whole set into fresh memory: with a million ~300-byte
+// rules that is ~300 MB to page-fault in, ~1 s on a VM, inside whatever one-rule commit
+// happens to cross the capacity.) Indexing is one extra load; swap-remove via back/pop_back.
+template <typename T>
+class StableVector {
+ public:
+  static constexpr size_t kChunkBits = 12;
+  static constexpr size_t kChunk = size_t{1} << kChunkBits;
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  T& operator[](size_t i) { return chunks_[i >> kChunkBits][i & (kChunk - 1)]; }
+  const T& operator[](size_t i) const { return chunks_[i >> kChunkBits][i & (kChunk - 1)]; }
+  T& back() { return (*this)[size_ - 1]; }
+  void push_back(T&& v) {
+    if (chunks_.empty() || chunks_.back().size() == kChunk) {
+      chunks_.emplace_back();
+      if (!spare_.empty()) {
+        chunks_.back().swap(spare_);
+      } else {
+        chunks_.back().reserve(kChunk);  // never grows past this: elements stay put
+      }
+    }
+    chunks_.back().push_back(std::move(v));
+    ++size_;
+  }
+  void pop_back() {
+    chunks_.back().pop_back();
+    --size_;
+    if (chunks_.back().empty()) {
+      // Keep one empty chunk, so adding and deleting around a chunk boundary does not
+      // allocate and fault in a fresh chunk each time.
+      spare_.swap(chunks_.back());
+      chunks_.pop_back();
+    }
+  }
+
+ private:
+  std::vector<std::vector<T>> chunks_;
+  std::vector<T> spare_;
+  size_t size_ = 0;
+};
+
 class FlowTable {
  public:
   // `counters` (optional) is grown and reset as rule ids are allocated and recycled.
@@ -113,7 +157,7 @@ class FlowTable {
   void Renumber();
 
   RuleCounters* counters_;
-  std::vector<InstalledRule> rules_;
+  StableVector<InstalledRule> rules_;
   std::vector<uint32_t> index_of_id_;  // id -> index in rules_, UINT32_MAX = none
   std::unique_ptr<IdentityIndex> identity_;
   std::vector<uint32_t> goto_edges_;   // [from * kMaxTables + to] = number of rules
