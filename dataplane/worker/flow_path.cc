@@ -121,6 +121,20 @@ bool Worker::BlindBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** 
     rte_pktmbuf_free_bulk(pkts, kept);
     return true;
   }
+  if (to_tunnel && n_outs == 1 && (set_tunnel != 0 || meta == nullptr)) {
+    // One tunnel and one VNI for the burst: resolve it once, then only encapsulate (the
+    // entropy port hashes each packet's inner flow).
+    DropReason why;
+    const uint32_t vni = set_tunnel != 0 ? static_cast<uint32_t>(set_tunnel) : domain;
+    const TunnelTarget* t = ResolveTunnel(st, outs[0], vni, &why);
+    if (t == nullptr) {
+      CounterAdd(port_counters_[outs[0].port].drops[static_cast<int>(why)], kept);
+      rte_pktmbuf_free_bulk(pkts, kept);
+      return true;
+    }
+    for (uint16_t i = 0; i < kept; ++i) EncapSend(st, *t, pkts[i]);
+    return true;
+  }
   if (to_tunnel) {
     // Encapsulation is per packet (its entropy port hashes the inner flow), but the tunnel's
     // resolution and header template come from the worker's one-entry cache.

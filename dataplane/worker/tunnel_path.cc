@@ -17,7 +17,7 @@ uint16_t Worker::UplinkReceive(const ForwardingState& st, uint32_t uplink, rte_m
   TunnelMeta meta[kBurstSize];
   uint16_t n_decap = 0, n_rest = 0;
   uint64_t decap_bytes = 0;
-  const uint64_t now = rte_rdtsc();
+  uint32_t known_vni = UINT32_MAX;  // not a VNI (24 bits)
   for (uint16_t i = 0; i < n; ++i) {
     rte_mbuf* m = pkts[i];
     uint8_t* frame = rte_pktmbuf_mtod(m, uint8_t*);
@@ -25,9 +25,13 @@ uint16_t Worker::UplinkReceive(const ForwardingState& st, uint32_t uplink, rte_m
     tunnels::VxlanInfo info;
     switch (tunnels::CheckVxlan(frame, len, vtep.local_ip, vtep.udp_port, &info)) {
       case tunnels::VxlanCheck::kOk:
-        if (!st.tunnels->KnownVni(info.vni)) {
-          Drop(uplink, m, DropReason::kVxlanUnknownVni);
-          continue;
+        // A burst usually carries few VNIs: the last one found known is not looked up again.
+        if (info.vni != known_vni) {
+          if (!st.tunnels->KnownVni(info.vni)) {
+            Drop(uplink, m, DropReason::kVxlanUnknownVni);
+            continue;
+          }
+          known_vni = info.vni;
         }
         rte_pktmbuf_adj(m, static_cast<uint16_t>(info.inner_offset));
         if (m->pkt_len > info.inner_len) rte_pktmbuf_trim(m, static_cast<uint16_t>(m->pkt_len - info.inner_len));
@@ -62,7 +66,6 @@ uint16_t Worker::UplinkReceive(const ForwardingState& st, uint32_t uplink, rte_m
     }
     pkts[n_rest++] = m;  // ordinary traffic on the uplink: switched like any port's
   }
-  (void)now;
   if (n_decap > 0) {
     PortCounterBlock& tc = port_counters_[vtep.tunnel_port];
     CounterAdd(tc.rx_packets, n_decap);
