@@ -18,18 +18,18 @@ bool CommandFromProto(v1::FlowMod::Command command, FlowModRequest::Command* out
 }  // namespace
 
 Status FlowModsFromProto(const google::protobuf::RepeatedPtrField<v1::FlowMod>& mods,
-                         std::vector<FlowModRequest>* out, size_t* error_index) {
+                         std::vector<FlowModView>* out, size_t* error_index) {
   out->clear();
   out->reserve(static_cast<size_t>(mods.size()));
   for (int i = 0; i < mods.size(); ++i) {
-    FlowModRequest request;
+    FlowModView request;
     if (!CommandFromProto(mods[i].command(), &request.command)) {
       *error_index = static_cast<size_t>(i);
       return Status::InvalidArgument("mods[" + std::to_string(i) + "].command: unknown command " +
                                      std::to_string(static_cast<int>(mods[i].command())));
     }
     request.text = mods[i].text();
-    out->push_back(std::move(request));
+    out->push_back(request);
   }
   return Status::Ok();
 }

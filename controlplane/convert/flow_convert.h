@@ -12,9 +12,9 @@
 namespace vswitch::controlplane {
 
 // Fails (naming mods[i].command, i in *error_index) only for a command number this build does
-// not know.
+// not know. The views borrow the texts of `mods`, which must outlive them.
 Status FlowModsFromProto(const google::protobuf::RepeatedPtrField<v1::FlowMod>& mods,
-                         std::vector<FlowModRequest>* out, size_t* error_index);
+                         std::vector<FlowModView>* out, size_t* error_index);
 
 // Every rule text as an add, in order: how the config file and the state file install flows.
 std::vector<FlowModRequest> AddFlowMods(const google::protobuf::RepeatedPtrField<std::string>& rules);

@@ -30,13 +30,13 @@ grpc::Status RefusedBatch(const Status& status, size_t index) {
 
 grpc::Status FlowService::ModifyFlows(grpc::ServerContext*, const v1::ModifyFlowsRequest* request,
                                       v1::ModifyFlowsResponse* response) {
-  std::vector<FlowModRequest> mods;
+  std::vector<FlowModView> mods;  // borrow the request's texts
   size_t bad_index = 0;
   if (Status converted = FlowModsFromProto(request->mods(), &mods, &bad_index); !converted.ok()) {
     return RefusedBatch(converted, bad_index);
   }
   FlowModResult result;
-  Status status = switch_->ModifyFlows(mods, &result);
+  Status status = switch_->ModifyFlows(std::span<const FlowModView>(mods), &result);
   if (!status.ok()) return RefusedBatch(status, result.error_index);
   *response = FlowModResultToProto(result);
   return Persisted(status);

@@ -90,6 +90,22 @@ start_daemon "$WORK/d1" || exit 1
 mode=$(stat -c %a "$SOCK")
 [ "$mode" = 660 ] && pass "socket mode 0660" || fail "socket mode is $mode"
 
+# The daemon re-executed itself (same pid: the one we started is the one answering) with its
+# heap on transparent huge pages, unless the kernel has them off.
+environ=$(tr '\0' '\n' < "/proc/$DAEMON_PID/environ")
+if grep -q '\[never\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null; then
+  case "$environ" in
+    *glibc.malloc.hugetlb*) fail "THP is off, yet the heap tunable was set" ;;
+    *) pass "THP off: heap left on 4 KiB pages" ;;
+  esac
+else
+  case "$environ" in
+    # (glibc cuts the string it parsed at the first ':' in place, so only the first shows)
+    *"GLIBC_TUNABLES=glibc.malloc.hugetlb=1"*) pass "heap on huge pages (pid $DAEMON_PID re-executed)" ;;
+    *) fail "vswitchd did not set its heap tunables: $(grep GLIBC <<< "$environ")" ;;
+  esac
+fi
+
 # --- ports through vsctl -------------------------------------------------------------
 vsctl add-port n1 null && pass "add-port n1 null" || fail "add-port n1 null"
 vsctl add-port r1 ring learn-limit=5 admin=down && pass "add-port r1 ring" || fail "add-port r1 ring"

@@ -42,7 +42,8 @@ int FuzzVsctlCommandLine(const uint8_t* data, size_t size) {
     // Switches are only those the command declares; rule text is the daemon's to parse, but
     // what vsctl reads from an add-flows file must never yield a blank or comment line.
     if (!line.flags.empty() && *line.command->flags == '\0') std::abort();
-    for (const FlowFileLine& rule : ParseFlowFile(JoinArguments(line.args))) {
+    const std::string content = JoinArguments(line.args);  // the lines point into it
+    for (const FlowFileLine& rule : ParseFlowFile(content)) {
       if (rule.text.empty() || rule.text[0] == '#' || rule.number == 0) std::abort();
     }
   } else if (IsTunnelCommand(line.command->name)) {

@@ -102,7 +102,7 @@ std::vector<FlowFileLine> ParseFlowFile(std::string_view content) {
     size_t first = line.find_first_not_of(" \t\r");
     if (first == std::string_view::npos || line[first] == '#') continue;
     size_t last = line.find_last_not_of(" \t\r");
-    lines.push_back({number, std::string(line.substr(first, last - first + 1))});
+    lines.push_back({number, line.substr(first, last - first + 1)});
   }
   return lines;
 }
@@ -113,6 +113,17 @@ v1::ModifyFlowsRequest BuildModifyFlows(v1::FlowMod::Command command, const std:
     v1::FlowMod* mod = request.add_mods();
     mod->set_command(command);
     mod->set_text(rule);
+  }
+  return request;
+}
+
+v1::ModifyFlowsRequest BuildModifyFlows(const std::vector<FlowFileLine>& lines) {
+  v1::ModifyFlowsRequest request;
+  request.mutable_mods()->Reserve(static_cast<int>(lines.size()));
+  for (const FlowFileLine& line : lines) {
+    v1::FlowMod* mod = request.add_mods();
+    mod->set_command(v1::FlowMod::ADD);
+    mod->set_text(line.text.data(), line.text.size());
   }
   return request;
 }

@@ -33,7 +33,7 @@ std::string JoinArguments(const std::vector<std::string>& args);
 // One rule of an add-flows file with its 1-based line number.
 struct FlowFileLine {
   unsigned number = 0;
-  std::string text;
+  std::string_view text;  // into the content given to ParseFlowFile (no copy of a 50 MB file)
 };
 // add-flows input: one rule per line; blank lines and lines starting with '#' (after
 // leading white space) are skipped; trailing white space and '\r' are removed.
@@ -41,6 +41,8 @@ std::vector<FlowFileLine> ParseFlowFile(std::string_view content);
 
 // add-flow / add-flows (ADD), mod-flows (MODIFY[_STRICT]), del-flows (DELETE[_STRICT]).
 v1::ModifyFlowsRequest BuildModifyFlows(v1::FlowMod::Command command, const std::vector<std::string>& rules);
+// add-flows: every line of a file as an ADD.
+v1::ModifyFlowsRequest BuildModifyFlows(const std::vector<FlowFileLine>& lines);
 
 // The daemon's refusal of a batch, pointed at the line of `lines` (from `source`, "-" for
 // stdin) the index names: "rules.txt:7: flow-mod 3: token 2 'foo=1' ...". Without lines, or

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "heap/heap_hugepages.h"
 #include "vsctl/command_line.h"
 #include "vsctl/flow_client.h"
 #include "vsctl/flow_commands.h"
@@ -227,5 +228,8 @@ int main(int argc, char** argv) {
     std::fputs(line.help_text.c_str(), stdout);
     return kExitOk;
   }
+  // A bulk add-flows builds and sends a batch of up to millions of rules: its heap goes on
+  // huge pages (the re-exec costs milliseconds; every other command stays as it is).
+  if (line.command && std::string(line.command->name) == "add-flows") ReexecWithHugepageHeap("vsctl", argv);
   return Run(line);
 }

@@ -19,6 +19,7 @@
 #include "config/state_store.h"
 #include "convert/switch_convert.h"
 #include "eal/eal.h"
+#include "heap/heap_hugepages.h"
 #include "service/flow_service.h"
 #include "service/tunnel_service.h"
 #include "service/unix_socket_server.h"
@@ -134,5 +135,7 @@ int main(int argc, char** argv) {
     std::printf("vswitchd %s\n", vswitch::VersionString().c_str());
     return 0;
   }
+  // Before anything starts (no thread, socket or EAL yet): exec keeps the pid and argv.
+  ReexecWithHugepageHeap("vswitchd", argv);
   return Run(options);
 }

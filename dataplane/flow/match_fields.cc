@@ -1,7 +1,9 @@
 #include "flow/match_fields.h"
 
+#include <array>
 #include <cstddef>
 #include <cstring>
+#include <iterator>
 #include <vector>
 
 #include "flow/rule.h"
@@ -197,8 +199,15 @@ std::string ParseTcpFlags(std::string_view text, uint64_t* value, uint64_t* mask
 }  // namespace
 
 const MatchFieldDef* FindMatchField(std::string_view name) {
-  for (const auto& f : kFields)
-    if (name == f.name) return &f;
+  // The names' lengths measured once: comparing against the C strings ran strlen over the
+  // whole table for every field of every rule (a visible share of a million-rule install).
+  static const auto kNames = [] {
+    std::array<std::string_view, std::size(kFields)> names;
+    for (size_t i = 0; i < names.size(); ++i) names[i] = kFields[i].name;
+    return names;
+  }();
+  for (size_t i = 0; i < kNames.size(); ++i)
+    if (name == kNames[i]) return &kFields[i];
   return nullptr;
 }
 

@@ -753,6 +753,13 @@ double SecondsSince(std::chrono::steady_clock::time_point t) {
 }  // namespace
 
 Status Switch::ModifyFlows(const std::vector<FlowModRequest>& requests, FlowModResult* result) {
+  std::vector<FlowModView> views;
+  views.reserve(requests.size());
+  for (const FlowModRequest& r : requests) views.push_back({r.command, r.text});
+  return ModifyFlows(std::span<const FlowModView>(views), result);
+}
+
+Status Switch::ModifyFlows(std::span<const FlowModView> requests, FlowModResult* result) {
   SwitchImpl& s = *impl_;
   FlowModResult local;
   FlowModResult& r = result ? *result : local;

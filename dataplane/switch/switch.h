@@ -11,7 +11,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -104,6 +106,13 @@ struct FlowModRequest {
   std::string text;
 };
 
+// The same, borrowing the text (the caller keeps it alive during the call): how the API hands
+// over a batch it already holds, without copying a million rule strings.
+struct FlowModView {
+  FlowModRequest::Command command = FlowModRequest::Command::kAdd;
+  std::string_view text;
+};
+
 // A rule as dump-flows shows it: `text` is in the same syntax add-flow accepts.
 struct FlowEntry {
   std::string text;            // "table=0, priority=100, ... actions=output:2" (no statistics)
@@ -187,6 +196,7 @@ class Switch {
   // Applies a batch of flow-mods atomically: every mod is parsed and validated first, then
   // all are applied and published in one RCU update, or none is (the error names the index
   // and the field of the first bad mod, and result->error_index holds the index).
+  Status ModifyFlows(std::span<const FlowModView> mods, FlowModResult* result = nullptr);
   Status ModifyFlows(const std::vector<FlowModRequest>& mods, FlowModResult* result = nullptr);
   // Rules selected by `filter` (dump-flows syntax: "table=1,cookie=0x5/-1,tcp"; "" = all).
   Status DumpFlows(const std::string& filter, std::vector<FlowEntry>* out) const;

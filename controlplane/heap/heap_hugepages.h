@@ -1,0 +1,27 @@
+// Control-plane heap on transparent huge pages.
+//
+// Installing a million rules touches about a gigabyte of fresh heap (parsed mods, installed
+// rules, snapshot chunks, subtables). On a VM every first touch of a 4 KiB page is a trap to
+// the hypervisor (15-25 us measured here), so page faults, not parsing or compiling, were
+// half of a bulk install. glibc (2.35+) backs malloc's arenas and large blocks with
+// transparent huge pages when the tunable glibc.malloc.hugetlb=1 is set, which cuts the faults
+// 512-fold (1M-rule install 9.4 s -> 4.9 s on a fresh daemon, see bench/RESULTS.md). Tunables
+// are read only when the process starts, so the program re-executes itself once with the
+// tunables added to GLIBC_TUNABLES. glibc.malloc.arena_max=1 as well: glibc only madvises its
+// main (brk) arena, and gRPC's handler threads would otherwise allocate from per-thread
+// arenas on 4 KiB pages (measured: 98 MB of 1.4 GB on huge pages without it, 641 of 692 MB
+// with it). The workers never allocate, so one arena costs no contention where it matters.
+// vswitchd does this at start; vsctl for add-flows (building and sending a 1M-rule batch).
+// This changes only the control plane's heap: packet buffers are DPDK's hugepages either way.
+#pragma once
+
+namespace vswitch::controlplane {
+
+// Re-executes the running binary (same pid, same argv) with glibc.malloc.hugetlb=1 and
+// glibc.malloc.arena_max=1 added to GLIBC_TUNABLES, unless glibc.malloc.hugetlb is already
+// set (by the user, whose choice wins, or by the re-exec itself), VSWITCH_HEAP_HUGEPAGES=0
+// asks not to, or the kernel has transparent huge pages off. Returns only when it did not
+// re-execute; a failure is reported on stderr under `program` and leaves the heap as it is.
+void ReexecWithHugepageHeap(const char* program, char** argv);
+
+}  // namespace vswitch::controlplane
