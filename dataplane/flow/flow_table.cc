@@ -333,8 +333,7 @@ void FlowTable::Rollback(UndoLog* undo) {
   freed_this_commit_.clear();
 }
 
-Status FlowTable::CheckDepth(const std::vector<FlowMod>& mods, const std::vector<std::pair<uint8_t, uint8_t>>& edges,
-                             BundleError* error) const {
+Status FlowTable::CheckDepth(const std::vector<ModShape>& mods, BundleError* error) const {
   // longest_to[t]: most tables a packet can visit up to and including t (0 = unreachable).
   std::vector<int> longest_to(kMaxTables, 0), longest_from(kMaxTables, 1);
   longest_to[0] = 1;
@@ -352,13 +351,13 @@ Status FlowTable::CheckDepth(const std::vector<FlowMod>& mods, const std::vector
   // Blame the first mod whose goto_table lies on a too-long chain.
   size_t blamed = mods.size() - 1;
   for (size_t i = 0; i < mods.size(); ++i) {
-    const FlowMod& m = mods[i];
+    const ModShape& m = mods[i];
     if (m.command == FlowModCommand::kDelete || m.command == FlowModCommand::kDeleteStrict) continue;
-    uint8_t g = edges[i].second;
+    uint8_t g = m.goto_table;
     if (g == kNoGoto) continue;
     bool on_long_chain = false;
     for (int t = 0; t < g && !on_long_chain; ++t) {
-      if (!m.all_tables && m.command != FlowModCommand::kModify && t != edges[i].first) continue;
+      if (!m.all_tables && m.command != FlowModCommand::kModify && t != m.table) continue;
       on_long_chain = longest_to[t] && longest_to[t] + longest_from[g] > kMaxPipelineDepth;
     }
     if (on_long_chain) {
@@ -373,51 +372,70 @@ Status FlowTable::CheckDepth(const std::vector<FlowMod>& mods, const std::vector
                                  "): actions: " + reason);
 }
 
-Status FlowTable::Commit(std::vector<FlowMod> mods, uint64_t now_ns, BundleError* error) {
-  auto t0 = CpuNow();
-  timing_ = CommitTiming{};
-  // 1. Each mod on its own.
-  for (size_t i = 0; i < mods.size(); ++i) {
-    const FlowMod& m = mods[i];
-    std::string where = "flow-mod " + std::to_string(i) + " (" + FlowModCommandName(m.command) + "): ";
-    if (m.rule.table >= kMaxTables) {
-      if (error) *error = BundleError{i, "table", "out of range"};
-      return Status::InvalidArgument(where + "table: " + std::to_string(m.rule.table) + " is out of range");
-    }
-    if (m.command == FlowModCommand::kDelete || m.command == FlowModCommand::kDeleteStrict) continue;
-    // A non-strict modify's actions are checked against each rule it lands on, in ApplyMod.
-    if (m.command == FlowModCommand::kModify || (m.command == FlowModCommand::kModifyStrict && m.all_tables)) continue;
-    Status s = ValidateRule(m.rule);
-    if (!s.ok()) {
-      std::string field = FieldOf(s.message());
-      if (error) *error = BundleError{i, field, s.message().substr(field.empty() ? 0 : field.size() + 2)};
-      return Status::InvalidArgument(where + s.message());
-    }
+Status FlowTable::CheckAlone(size_t i, const FlowMod& m, BundleError* error) const {
+  std::string where = "flow-mod " + std::to_string(i) + " (" + FlowModCommandName(m.command) + "): ";
+  if (m.rule.table >= kMaxTables) {
+    if (error) *error = BundleError{i, "table", "out of range"};
+    return Status::InvalidArgument(where + "table: " + std::to_string(m.rule.table) + " is out of range");
   }
-  auto t1 = CpuNow();
+  if (m.command == FlowModCommand::kDelete || m.command == FlowModCommand::kDeleteStrict) return Status::Ok();
+  // A non-strict modify's actions are checked against each rule it lands on, in ApplyMod.
+  if (m.command == FlowModCommand::kModify || (m.command == FlowModCommand::kModifyStrict && m.all_tables)) {
+    return Status::Ok();
+  }
+  Status s = ValidateRule(m.rule);
+  if (!s.ok()) {
+    std::string field = FieldOf(s.message());
+    if (error) *error = BundleError{i, field, s.message().substr(field.empty() ? 0 : field.size() + 2)};
+    return Status::InvalidArgument(where + s.message());
+  }
+  return Status::Ok();
+}
 
-  // 2. Apply with an undo log.
-  if (next_sequence_ > UINT32_MAX - 1 - mods.size()) Renumber();
+Status FlowTable::Commit(std::vector<FlowMod> mods, uint64_t now_ns, BundleError* error) {
   size_t adds = 0;
   for (const FlowMod& m : mods) adds += m.command == FlowModCommand::kAdd;
+  return Commit(
+      mods.size(), adds, [&mods](size_t i, FlowMod* out) {
+        *out = std::move(mods[i]);
+        return Status::Ok();
+      },
+      now_ns, error);
+}
+
+Status FlowTable::Commit(size_t count, size_t adds, const FlowModSource& next, uint64_t now_ns, BundleError* error) {
+  auto t0 = CpuNow();
+  timing_ = CommitTiming{};
+  // 1. Each mod as it comes: produced, checked on its own, applied with an undo log. The
+  //    first bad mod (in batch order) is the one reported, whatever kind of fault it has.
+  if (next_sequence_ > UINT32_MAX - 1 - count) Renumber();
   identity_->Reserve(rules_.size() + adds);
   created_ns_ = now_ns;
-  std::vector<std::pair<uint8_t, uint8_t>> edges(mods.size());  // mods[i].rule is moved from below
-  for (size_t i = 0; i < mods.size(); ++i) edges[i] = {mods[i].rule.table, GotoOf(mods[i].rule)};
+  std::vector<ModShape> shapes(count);  // the mod's rule is moved from when applied
   UndoLog undo;
-  undo.ops.reserve(mods.size());
-  for (size_t i = 0; i < mods.size(); ++i) {
-    Status s = ApplyMod(i, mods[i], &undo, error);
+  undo.ops.reserve(count);
+  FlowMod mod;
+  for (size_t i = 0; i < count; ++i) {
+    Status s = next(i, &mod);
+    if (!s.ok()) {
+      if (error) *error = BundleError{i, "", s.message()};
+    } else {
+      s = CheckAlone(i, mod, error);
+    }
+    if (s.ok()) {
+      shapes[i] = {mod.command, mod.all_tables, mod.rule.table, GotoOf(mod.rule)};
+      s = ApplyMod(i, mod, &undo, error);
+    }
     if (!s.ok()) {
       Rollback(&undo);
       return s;
     }
   }
-  // 3. Whole-set checks.
-  Status s = CheckDepth(mods, edges, error);
+  // 2. Whole-set checks.
+  Status s = CheckDepth(shapes, error);
   if (s.ok() && counters_) {
     s = counters_->EnsureCapacity(next_id_);
-    if (!s.ok() && error) *error = BundleError{mods.empty() ? 0 : mods.size() - 1, "rules", s.message()};
+    if (!s.ok() && error) *error = BundleError{count == 0 ? 0 : count - 1, "rules", s.message()};
   }
   if (!s.ok()) {
     Rollback(&undo);
@@ -425,7 +443,7 @@ Status FlowTable::Commit(std::vector<FlowMod> mods, uint64_t now_ns, BundleError
   }
   auto t2 = CpuNow();
 
-  // 4. Compile the new snapshot.
+  // 3. Compile the new snapshot.
   if (rules_.empty()) {
     pipeline_ = FlowPipeline::Build({});  // the fresh-switch pipeline
   } else {
@@ -435,7 +453,7 @@ Status FlowTable::Commit(std::vector<FlowMod> mods, uint64_t now_ns, BundleError
   allocated_this_commit_.clear();
   freed_this_commit_.clear();
   auto t3 = CpuNow();
-  timing_ = CommitTiming{t1 - t0, t2 - t1, t3 - t2};
+  timing_ = CommitTiming{t2 - t0, t3 - t2};
   return Status::Ok();
 }
 

@@ -4,11 +4,13 @@
 // TRANSACTIONS
 // Commit(mods) applies a batch of flow-mods (add, modify, modify-strict, delete,
 // delete-strict, delete by cookie/mask) in order, as one transaction:
-//  1. every mod is validated on its own (ValidateRule: prerequisites, goto_table forward...);
-//  2. the mods are applied to the rule set, recording an undo log;
-//  3. whole-set checks run (the longest goto_table chain reachable from table 0 must be at
+//  1. mod by mod, in order: the mod is produced (Switch parses its text here, so a batch of a
+//     million rules is never held as a million parsed mods), validated on its own
+//     (ValidateRule: prerequisites, goto_table forward...) and applied to the rule set,
+//     recording an undo log;
+//  2. whole-set checks run (the longest goto_table chain reachable from table 0 must be at
 //     most kMaxPipelineDepth; counter capacity);
-//  4. a new snapshot is compiled.
+//  3. a new snapshot is compiled.
 // Any failure rolls back through the undo log and returns the index of the first bad mod and
 // the field at fault ("flow-mod 3 (add): actions: goto_table:0: must go to a table after 0");
 // the rule set and the current snapshot are then exactly as before. The undo log, instead of
@@ -32,6 +34,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,10 +55,13 @@ struct BundleError {
 
 // Thread CPU seconds spent in each phase of the last successful commit.
 struct CommitTiming {
-  double validate_seconds = 0;
-  double apply_seconds = 0;
-  double build_seconds = 0;
+  double apply_seconds = 0;  // producing (parsing), checking and applying every mod
+  double build_seconds = 0;  // compiling the new snapshot
 };
+
+// Produces mod i of a batch into *out, a reused object the source overwrites whole (e.g. by
+// parsing the i-th rule text). A non-OK status rejects the batch, mod i blamed, the status as is.
+using FlowModSource = std::function<Status(size_t i, FlowMod* out)>;
 
 // The flow table's rules in fixed chunks of 4096: appending never moves the rules already
 // stored. (A vector's growth copies the whole set into fresh memory: with a million ~300-byte
@@ -112,6 +118,11 @@ class FlowTable {
   // Applies all of `mods` or none (see above). `now_ns` stamps new rules (durations and
   // timeouts are measured in the caller's clock). On success pipeline() is the new snapshot.
   Status Commit(std::vector<FlowMod> mods, uint64_t now_ns, BundleError* error = nullptr);
+  // The same for `count` mods produced one at a time by `next` and applied as they come (the
+  // undo log takes back the applied ones if a later one fails), so a million-rule batch never
+  // exists as a million parsed FlowMods next to the installed rules. `adds` bounds how many of
+  // them add rules (the identity index is sized once).
+  Status Commit(size_t count, size_t adds, const FlowModSource& next, uint64_t now_ns, BundleError* error = nullptr);
 
   // The snapshot compiled by the last successful commit (the fresh-switch pipeline before any).
   const std::shared_ptr<const FlowPipeline>& pipeline() const { return pipeline_; }
@@ -143,8 +154,16 @@ class FlowTable {
 
   Status ApplyMod(size_t i, FlowMod& mod, UndoLog* undo, BundleError* error);
   // `edges[i]` = (table, goto target) of mod i's rule, or kNoGoto target (taken before apply).
-  Status CheckDepth(const std::vector<FlowMod>& mods, const std::vector<std::pair<uint8_t, uint8_t>>& edges,
-                    BundleError* error) const;
+  // What the whole-set depth check needs to know of each mod of the batch.
+  struct ModShape {
+    FlowModCommand command;
+    bool all_tables;
+    uint8_t table;
+    uint8_t goto_table;  // kNoGoto when the rule has none
+  };
+  // Mod i on its own: table in range, and an add's or strict modify's rule valid by itself.
+  Status CheckAlone(size_t i, const FlowMod& m, BundleError* error) const;
+  Status CheckDepth(const std::vector<ModShape>& mods, BundleError* error) const;
   void Rollback(UndoLog* undo);
 
   // Primitives that keep the indexes and goto-edge counts in step.

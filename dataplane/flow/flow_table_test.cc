@@ -128,6 +128,43 @@ TEST(FlowTable, BadModRejectsTheWholeBundle) {
   EXPECT_EQ(Verdict(t, "udp"), "output:2");
 }
 
+
+// The streaming form (how the switch commits parsed-as-applied texts): a source that fails
+// at mod 3, after an add, a delete and a replace were applied, changes nothing; mods after
+// the failure are never asked for.
+TEST(FlowTable, StreamedBatchFailingMidwayChangesNothing) {
+  FlowTable t;
+  ASSERT_TRUE(AddAll(&t, {"priority=5,tcp,actions=output:1", "priority=5,udp,actions=output:2"}).ok());
+  auto before = Dump(t);
+  auto generation = t.pipeline()->generation();
+  std::vector<FlowMod> good = {Add("priority=9,icmp,actions=output:3"), Mod(FlowModCommand::kDelete, "udp"),
+                               Add("priority=5,tcp,actions=output:7")};
+  size_t asked = 0;
+  BundleError err;
+  Status s = t.Commit(
+      5, 4,
+      [&](size_t i, FlowMod* out) {
+        ++asked;
+        if (i == 3) return Status::InvalidArgument("flow-mod 3: token 1 'bogus=1': unknown field");
+        *out = good[i];
+        return Status::Ok();
+      },
+      0, &err);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(), "flow-mod 3: token 1 'bogus=1': unknown field");
+  EXPECT_EQ(err.index, 3u);
+  EXPECT_EQ(asked, 4u);
+  EXPECT_EQ(Dump(t), before);
+  EXPECT_EQ(t.pipeline()->generation(), generation);
+  EXPECT_EQ(Verdict(t, "udp"), "output:2");
+  EXPECT_EQ(Verdict(t, "tcp"), "output:1");
+
+  // The same source without the failure commits all of it.
+  ASSERT_TRUE(t.Commit(3, 2, [&](size_t i, FlowMod* out) { *out = good[i]; return Status::Ok(); }, 0, &err).ok());
+  EXPECT_EQ(Verdict(t, "udp"), "drop");
+  EXPECT_EQ(Verdict(t, "tcp"), "output:7");
+  EXPECT_EQ(Verdict(t, "icmp"), "output:3");
+}
 TEST(FlowTable, GotoChainLimit) {
   FlowTable t;
   std::vector<FlowMod> mods;

@@ -766,34 +766,37 @@ Status Switch::ModifyFlows(std::span<const FlowModView> requests, FlowModResult*
   r = FlowModResult();
   std::lock_guard<std::mutex> lock(s.mu);
   auto t0 = std::chrono::steady_clock::now();
-  // Parse and check everything before touching the tables: a bad mod anywhere rejects the batch.
-  std::vector<flow::FlowMod> mods(requests.size());
+  // Each text is parsed and checked just before the flow table applies it (a million parsed
+  // mods never sit in memory at once); a bad mod anywhere still rejects the whole batch, the
+  // table's undo log taking back what was applied before it.
   flow::PortResolver resolver = s.Resolver();
-  for (size_t i = 0; i < requests.size(); ++i) {
-    Status st = flow::ParseFlowMod(requests[i].text, ToFlowCommand(requests[i].command), resolver, &mods[i]);
+  size_t adds = 0;
+  for (const FlowModView& m : requests) adds += m.command == FlowModRequest::Command::kAdd;
+  uint64_t parse_cycles = 0;
+  auto parse = [&](size_t i, flow::FlowMod* mod) -> Status {
+    uint64_t start = rte_rdtsc();
+    Status st = flow::ParseFlowMod(requests[i].text, ToFlowCommand(requests[i].command), resolver, mod);
     if (st.ok()) {
-      for (const flow::Action& a : mods[i].rule.actions) {
+      for (const flow::Action& a : mod->rule.actions) {
         if (a.type == flow::ActionType::kMeter && !s.meters->Contains(a.u32))
           st = Status::InvalidArgument("actions: meter:" + std::to_string(a.u32) + ": no such meter (add it with add-meter first)");
         if (a.type == flow::ActionType::kOutput && (a.u32 == 0 || a.u32 >= kMaxPorts))
           st = Status::InvalidArgument("actions: output:" + std::to_string(a.u32) + ": port numbers are 1-" + std::to_string(kMaxPorts - 1));
       }
     }
-    if (!st.ok()) {
-      r.error_index = i;
-      return st.WithContext("flow-mod " + std::to_string(i));
-    }
-  }
-  r.parse_seconds = SecondsSince(t0);
-  auto t1 = std::chrono::steady_clock::now();
+    parse_cycles += rte_rdtsc() - start;
+    return st.ok() ? st : st.WithContext("flow-mod " + std::to_string(i));
+  };
   flow::BundleError err;
-  if (Status st = s.flows->Commit(std::move(mods), s.NowNs(), &err); !st.ok()) {
+  Status committed = s.flows->Commit(requests.size(), adds, parse, s.NowNs(), &err);
+  if (!committed.ok()) {
     r.error_index = err.index;
-    return st;
+    return committed;
   }
+  r.parse_seconds = static_cast<double>(parse_cycles) / static_cast<double>(rte_get_tsc_hz());
   s.RecountMeterRefs();
   s.Publish();
-  r.commit_seconds = SecondsSince(t1);
+  r.commit_seconds = SecondsSince(t0) - r.parse_seconds;
   r.mods = requests.size();
   r.rules_after = s.flows->size();
   return Status::Ok();

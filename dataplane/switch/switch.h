@@ -136,8 +136,8 @@ struct TableStats {
 struct FlowModResult {
   size_t mods = 0;               // flow-mods applied
   size_t rules_after = 0;        // rules installed after the batch
-  double parse_seconds = 0;
-  double commit_seconds = 0;     // validate + apply + compile + publish
+  double parse_seconds = 0;       // parsing the texts (done mod by mod, between the applies)
+  double commit_seconds = 0;     // the rest: check + apply + compile + publish
   size_t error_index = 0;        // on failure: the first bad flow-mod
 };
 

@@ -316,16 +316,19 @@ TEST_F(SwitchTapTest, RewriteThenOutputAndOutputBeforeRewriteGetsTheOriginal) {
 TEST_F(SwitchTapTest, BadBatchChangesNothing) {
   ASSERT_TRUE(sw_->ModifyFlows({Add("priority=5,in_port=vst0,actions=output:vst1")}).ok());
   FlowModResult r;
-  Status s = sw_->ModifyFlows({Add("priority=6,in_port=vst1,actions=output:vst0"), Add("priority=7,in_port=vst2,actions=output:vst0"),
-                               Add("priority=8,in_port=nosuchport,actions=drop")},
+  // Texts are parsed as they are applied: the replace and the two adds are in the table when
+  // the fourth text fails to parse, and must all be taken back.
+  Status s = sw_->ModifyFlows({Add("priority=5,in_port=vst0,actions=output:vst2"), Add("priority=6,in_port=vst1,actions=output:vst0"),
+                               Add("priority=7,in_port=vst2,actions=output:vst0"), Add("priority=8,in_port=nosuchport,actions=drop")},
                               &r);
   EXPECT_FALSE(s.ok());
-  EXPECT_EQ(r.error_index, 2u);
-  EXPECT_NE(s.message().find("flow-mod 2"), std::string::npos) << s.message();
+  EXPECT_EQ(r.error_index, 3u);
+  EXPECT_NE(s.message().find("flow-mod 3"), std::string::npos) << s.message();
   EXPECT_NE(s.message().find("nosuchport"), std::string::npos) << s.message();
   std::vector<FlowEntry> flows;
   ASSERT_TRUE(sw_->DumpFlows("", &flows).ok());
-  EXPECT_EQ(flows.size(), 1u);
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_NE(flows[0].text.find("actions=output:vst1"), std::string::npos) << flows[0].text;
   EXPECT_FALSE(sw_->ModifyFlows({Add("in_port=vst0,actions=meter:1")}).ok());
   EXPECT_FALSE(sw_->ModifyFlows({Add("in_port=vst0,actions=output:999")}).ok());
   // Still forwarding with the one good rule.
