@@ -40,7 +40,9 @@ METHOD = {
                 "file while l2-1k traffic runs (Mpps before / during / after). Change latency: "
                 "`add-flow priority=200,in_port=1,actions=output:3` moves all traffic off port 2; "
                 "the moment it took effect is when port 2's counter stops, interpolated at the "
-                "steady rate measured just before (see harness/install.py)."),
+                "steady rate measured just before. 'again s': every rule deleted (del-flows) "
+                "and the same file installed once more; the first install pays for first-touching "
+                "the daemon's memory, which on a VM is slow (see harness/install.py)."),
     "vsbench": ("vsbench (bench/vsbench) as memif client on two ports: latency (TSC stamp in "
                 "every frame) at a fixed rate, then an RFC 2544 binary search for the highest "
                 "zero-loss rate. vsbench shares core 0 with the contender's control thread, so "
@@ -102,7 +104,8 @@ def one_line(scenario, m):
         return f"{m.status}: {m.detail}"
     if scenario.kind == "install":
         x = m.metrics
-        return (f"{x['install_s']:.2f} s for {x['rules']} rules ({x['rules_per_s']}/s), "
+        return (f"{x['install_s']:.2f} s for {x['rules']} rules ({x['rules_per_s']}/s; "
+                f"again after del-flows {_fmt(x.get('reinstall_s'))} s), "
                 f"change in force {x['change_effective_after_call_start_ms']:.1f} ms after the call")
     if scenario.kind == "vsbench":
         x = m.metrics
@@ -134,20 +137,21 @@ def _replay_rows(sc):
 
 
 def _install_rows(sc):
-    lines = ["| scenario | contender | rules | install s | rules/s | Mpps before / during / after "
+    lines = ["| scenario | contender | rules | install s | rules/s | again s | Mpps before / during / after "
              "| change: call ms | in force after call start ms | after return ms | status |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in sc["results"]:
         x = r.get("metrics") or {}
         if x:
             lines.append(
                 f"| {sc['name']} | {r['contender']} | {x['rules']} | {x['install_s']:.2f} | "
-                f"{x['rules_per_s']} | {x['mpps_before']:.2f} / {x['mpps_during_install']:.2f} / "
+                f"{x['rules_per_s']} | {_fmt(x.get('reinstall_s'))} | "
+                f"{x['mpps_before']:.2f} / {x['mpps_during_install']:.2f} / "
                 f"{x['mpps_after']:.2f} | {x['change_call_ms']:.1f} | "
                 f"{x['change_effective_after_call_start_ms']:.1f} | "
                 f"{x['change_effective_after_return_ms']:.1f} | {_status(r)} |")
         else:
-            lines.append(f"| {sc['name']} | {r['contender']} | — | — | — | — | — | — | — | "
+            lines.append(f"| {sc['name']} | {r['contender']} | — | — | — | — | — | — | — | — | "
                          f"{_status(r)} |")
     return lines
 
