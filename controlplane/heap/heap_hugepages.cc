@@ -27,18 +27,26 @@ bool TransparentHugepagesUsable() {
 void ReexecWithHugepageHeap(const char* program, char** argv) {
   const char* opt_out = std::getenv("VSWITCH_HEAP_HUGEPAGES");
   if (opt_out && std::strcmp(opt_out, "0") == 0) return;
-  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  const char* env = std::getenv("GLIBC_TUNABLES");
   // Already set, by the user (whatever value they chose) or by our own re-exec: no loop.
-  if (tunables && std::strstr(tunables, kTunable)) return;
+  if (env && std::strstr(env, kTunable)) return;
   if (!TransparentHugepagesUsable()) return;
-  std::string value = tunables && *tunables ? std::string(tunables) + ":" : std::string();
+  const std::string tunables = env ? env : "";
+  std::string value = tunables.empty() ? std::string() : tunables + ":";
   value += std::string(kTunable) + "=1:glibc.malloc.arena_max=1";
   if (::setenv("GLIBC_TUNABLES", value.c_str(), 1) != 0) return;
-  ::execv("/proc/self/exe", argv);
+  // The binary's own path, not /proc/self/exe: the kernel names the process after the file
+  // executed, and operators look for "vswitchd" in ps and pgrep, not "exe".
+  char self[4096];
+  ssize_t n = ::readlink("/proc/self/exe", self, sizeof(self) - 1);
+  if (n > 0) {
+    self[n] = '\0';
+    ::execv(self, argv);
+  }
   // Still here: exec failed (no /proc?). Carry on with the ordinary heap; say why once.
   std::fprintf(stderr, "%s: note: heap stays on 4 KiB pages (re-exec failed: %s)\n", program, std::strerror(errno));
   ::unsetenv("GLIBC_TUNABLES");
-  if (tunables) ::setenv("GLIBC_TUNABLES", tunables, 1);
+  if (env) ::setenv("GLIBC_TUNABLES", tunables.c_str(), 1);
 }
 
 }  // namespace vswitch::controlplane

@@ -105,6 +105,8 @@ else
     *) fail "vswitchd did not set its heap tunables: $(grep GLIBC <<< "$environ")" ;;
   esac
 fi
+comm=$(cat "/proc/$DAEMON_PID/comm")
+[ "$comm" = vswitchd ] && pass "process name still vswitchd after the re-exec" || fail "process name is '$comm'"
 
 # --- ports through vsctl -------------------------------------------------------------
 vsctl add-port n1 null && pass "add-port n1 null" || fail "add-port n1 null"
