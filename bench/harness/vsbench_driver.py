@@ -17,6 +17,7 @@ rates come from the replay scenarios.
 
 import json
 import os
+import time
 
 from . import measurement as ms
 from . import ovs as ovs_mod
@@ -45,7 +46,17 @@ def _vsbench(ctx, sockets, extra, timeout, rx_queues):
             "--rx-dev", f"net_memif1,role=client,socket={sockets[1]},id=0",
             "--rx-queues", str(rx_queues),
             "--flows", "1024", "--size", str(ctx.frame_size), "--json", *extra]
-    out = run_command(argv, timeout=timeout)
+    # A memif server may still be tearing down the previous client's connection when the
+    # next vsbench connects ("start failed: Operation not permitted", seen with testpmd):
+    # give it a moment, at most twice. Any other failure is final.
+    for attempt in range(3):
+        try:
+            out = run_command(argv, timeout=timeout)
+            break
+        except ProcessError as e:
+            if "start failed" not in str(e) or attempt == 2:
+                raise
+            time.sleep(1.0)
     try:
         return json.loads(out), argv
     except json.JSONDecodeError as e:
