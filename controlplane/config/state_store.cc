@@ -5,8 +5,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string_view>
 
 #include "config/config_file.h"
 #include "config/flow_config.h"
@@ -85,22 +89,122 @@ Status StateStore::Prepare() const {
   return Status::Ok();
 }
 
-Status StateStore::Load(v1::Config* out, bool* found) const {
+namespace {
+
+constexpr std::string_view kGenerationPrefix = "# vswitchd state, journal generation ";
+// Fold the journal into a snapshot once it is larger than this plus four snapshots: a bulk
+// install of up to ~1M rules stays a journal append, and a journal never grows far past the
+// state it describes (replaying it at start-up stays proportional).
+constexpr uint64_t kJournalSlackBytes = 64ull << 20;
+
+// The generation named by a snapshot's first line; 0 for files written before journals.
+uint64_t GenerationOf(const std::string& text) {
+  if (text.compare(0, kGenerationPrefix.size(), kGenerationPrefix) != 0) return 0;
+  return std::strtoull(text.c_str() + kGenerationPrefix.size(), nullptr, 10);
+}
+
+Status ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Internal(Errno("cannot read " + path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  *out = text.str();
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string StateStore::journal_path(uint64_t generation) const {
+  return dir_ + "/flows." + std::to_string(generation) + ".journal";
+}
+
+void StateStore::CloseJournal() {
+  if (journal_fd_ >= 0) ::close(journal_fd_);
+  journal_fd_ = -1;
+}
+
+Status StateStore::Load(v1::Config* out, bool* found, std::vector<FlowBatch>* journal, std::string* journal_note) {
   *found = false;
+  if (journal) journal->clear();
   if (!enabled()) return Status::Ok();
   std::error_code error;
   if (!std::filesystem::exists(path(), error)) return Status::Ok();
   *found = true;
-  return LoadConfigFile(path(), out);
+  std::string text;
+  if (Status read = ReadFile(path(), &text); !read.ok()) return read;
+  if (Status parsed = LoadConfigFile(path(), out); !parsed.ok()) return parsed;
+  std::lock_guard<std::mutex> lock(mutex_);
+  CloseJournal();
+  generation_ = GenerationOf(text);
+  have_snapshot_ = true;
+  snapshot_bytes_ = text.size();
+  journal_bytes_ = 0;
+  // Journals of other generations are left from a save a crash cut between its rename and
+  // its unlink: the snapshot already holds them.
+  for (const auto& entry : std::filesystem::directory_iterator(dir_, error)) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind("flows.", 0) == 0 && name.size() > 14 && name.compare(name.size() - 8, 8, ".journal") == 0 &&
+        entry.path().string() != journal_path()) {
+      std::filesystem::remove(entry.path(), error);
+    }
+  }
+  if (!std::filesystem::exists(journal_path(), error)) return Status::Ok();
+  std::string journal_text;
+  if (Status read = ReadFile(journal_path(), &journal_text); !read.ok()) return read;
+  journal_bytes_ = journal_text.size();
+  if (!journal) return Status::Ok();
+  bool torn = false;
+  if (Status parsed = ParseJournal(journal_text, journal, &torn); !parsed.ok()) {
+    return parsed.WithContext(journal_path());
+  }
+  if (torn && journal_note) *journal_note = journal_path() + ": its last batch is incomplete (cut by a crash) and was not replayed";
+  return Status::Ok();
 }
 
 Status StateStore::Save(const Switch& sw) {
   if (!enabled()) return Status::Ok();
   std::lock_guard<std::mutex> lock(mutex_);
+  return SaveLocked(sw);
+}
+
+Status StateStore::SaveLocked(const Switch& sw) {
   v1::Config snapshot = SnapshotConfig(sw.ListPorts(), sw.ListMacs());
   SnapshotTunnels(sw, &snapshot);
   SnapshotFlows(sw, &snapshot);
-  return WriteFileAtomically(path(), ConfigToText(snapshot));
+  const uint64_t next = generation_ + 1;
+  std::string text = std::string(kGenerationPrefix) + std::to_string(next) + " (flow changes after this snapshot: " +
+                     "flows." + std::to_string(next) + ".journal)\n" + ConfigToText(snapshot);
+  if (Status written = WriteFileAtomically(path(), text); !written.ok()) return written;
+  // The snapshot now names journal `next`: the old journal is history.
+  CloseJournal();
+  ::unlink(journal_path(generation_).c_str());
+  generation_ = next;
+  have_snapshot_ = true;
+  snapshot_bytes_ = text.size();
+  journal_bytes_ = 0;
+  return Status::Ok();
+}
+
+Status StateStore::RecordFlowBatch(const Switch& sw, std::span<const FlowModView> mods) {
+  if (!enabled()) return Status::Ok();
+  std::string batch;
+  if (!have_snapshot_ || journal_bytes_ > kJournalSlackBytes + 4 * snapshot_bytes_ || !AppendJournalBatch(mods, &batch)) {
+    return SaveLocked(sw);
+  }
+  if (journal_fd_ < 0) {
+    journal_fd_ = ::open(journal_path().c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (journal_fd_ < 0) return Status::Internal(Errno("cannot open " + journal_path()));
+  }
+  Status status = WriteAll(journal_fd_, batch, journal_path());
+  if (status.ok() && ::fdatasync(journal_fd_) != 0) status = Status::Internal(Errno("cannot fdatasync " + journal_path()));
+  if (!status.ok()) {
+    // A partial append leaves a torn batch (not replayed); a full snapshot records the truth.
+    CloseJournal();
+    Status saved = SaveLocked(sw);
+    return saved.ok() ? Status::Ok() : status;
+  }
+  journal_bytes_ += batch.size();
+  return Status::Ok();
 }
 
 }  // namespace vswitch::controlplane

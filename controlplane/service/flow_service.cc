@@ -35,11 +35,18 @@ grpc::Status FlowService::ModifyFlows(grpc::ServerContext*, const v1::ModifyFlow
   if (Status converted = FlowModsFromProto(request->mods(), &mods, &bad_index); !converted.ok()) {
     return RefusedBatch(converted, bad_index);
   }
+  // The store is held across the commit and its journal record: records in commit order.
+  std::unique_lock<std::mutex> persisting;
+  if (state_ != nullptr) persisting = state_->Lock();
   FlowModResult result;
   Status status = switch_->ModifyFlows(std::span<const FlowModView>(mods), &result);
   if (!status.ok()) return RefusedBatch(status, result.error_index);
   *response = FlowModResultToProto(result);
-  return Persisted(status);
+  if (state_ != nullptr) {
+    Status recorded = state_->RecordFlowBatch(*switch_, mods);
+    if (!recorded.ok()) std::fprintf(stderr, "vswitchd: warning: state not saved: %s\n", recorded.message().c_str());
+  }
+  return grpc::Status::OK;
 }
 
 grpc::Status FlowService::DumpFlows(grpc::ServerContext*, const v1::DumpFlowsRequest* request,

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "service/unix_socket_server.h"
 
@@ -84,6 +85,15 @@ class FlowServiceTest : public ::testing::Test {
     return stub_->DeleteMeters(&context, request, &response);
   }
 
+  // The flow batches journaled after the snapshot (what a restart replays).
+  std::vector<FlowBatch> Journal() {
+    v1::Config config;
+    bool found = false;
+    std::vector<FlowBatch> batches;
+    EXPECT_TRUE(state_->Load(&config, &found, &batches).ok());
+    return batches;
+  }
+
   v1::Config SavedState() {
     v1::Config config;
     bool found = false;
@@ -126,6 +136,41 @@ TEST_F(FlowServiceTest, BatchAddDumpAndPersist) {
   EXPECT_EQ(tables.tables(0).rules(), 1u);
   EXPECT_EQ(tables.tables(1).table(), 1u);
   EXPECT_EQ(tables.tables(1).rules(), 1u);
+}
+
+TEST_F(FlowServiceTest, FlowChangesAreJournaledThenFoldedIntoTheSnapshot) {
+  ASSERT_TRUE(Modify({{v1::FlowMod::ADD, "priority=1,in_port=p1,actions=output:p2"}}).ok());
+  ASSERT_EQ(SavedState().flows_size(), 1);  // no snapshot yet: the first change writes one
+  const uint64_t generation = state_->generation();
+  ASSERT_TRUE(Modify({{v1::FlowMod::ADD, "priority=2,in_port=p2,actions=output:p1"},
+                      {v1::FlowMod::DELETE_STRICT, "priority=1,in_port=p1"}})
+                  .ok());
+  EXPECT_EQ(SavedState().flows_size(), 1);  // the snapshot is untouched
+  EXPECT_TRUE(std::filesystem::exists(state_->journal_path()));
+  std::vector<FlowBatch> journal = Journal();
+  ASSERT_EQ(journal.size(), 1u);
+  ASSERT_EQ(journal[0].size(), 2u);
+  EXPECT_EQ(journal[0][1].command, FlowModRequest::Command::kDeleteStrict);
+  EXPECT_EQ(journal[0][1].text, "priority=1,in_port=p1");
+
+  // A crash while appending: the cut batch is not replayed, and says so.
+  { std::ofstream(state_->journal_path(), std::ios::app) << "add priority=9,actions=drop\n"; }
+  v1::Config config;
+  bool found = false;
+  std::string note;
+  ASSERT_TRUE(state_->Load(&config, &found, &journal, &note).ok());
+  EXPECT_EQ(journal.size(), 1u);
+  EXPECT_NE(note.find("incomplete"), std::string::npos) << note;
+
+  // A full save writes the next generation with the current flows and drops the journal.
+  std::string old_journal = state_->journal_path();
+  ASSERT_TRUE(state_->Save(*switch_).ok());
+  EXPECT_EQ(state_->generation(), generation + 1);
+  EXPECT_FALSE(std::filesystem::exists(old_journal));
+  v1::Config saved = SavedState();
+  ASSERT_EQ(saved.flows_size(), 1);
+  EXPECT_EQ(saved.flows(0), "table=0, priority=2,in_port=p2 actions=output:p1");
+  EXPECT_TRUE(Journal().empty());
 }
 
 TEST_F(FlowServiceTest, BadRuleRejectsTheWholeBatchWithItsIndex) {
@@ -183,10 +228,21 @@ TEST_F(FlowServiceTest, ModifyAndDeleteStrictAndNonStrict) {
   EXPECT_EQ(Dump().size(), 2u);
   ASSERT_TRUE(Modify({{v1::FlowMod::DELETE, "ip"}}).ok());
   EXPECT_EQ(Dump(), (std::vector<std::string>{"table=0, priority=10,arp actions=NORMAL"}));
-  EXPECT_EQ(SavedState().flows_size(), 1);
+  // The first batch made the snapshot; the later ones are journaled, in commit order.
+  EXPECT_EQ(SavedState().flows_size(), 3);
+  std::vector<FlowBatch> journal = Journal();
+  ASSERT_EQ(journal.size(), 4u);
+  EXPECT_EQ(journal[3][0].command, FlowModRequest::Command::kDelete);
+  EXPECT_EQ(journal[3][0].text, "ip");
   ASSERT_TRUE(Modify({{v1::FlowMod::DELETE, ""}}).ok());
   EXPECT_TRUE(Dump().empty());
+  journal = Journal();
+  ASSERT_EQ(journal.size(), 5u);
+  EXPECT_EQ(journal[4][0].text, "");
+  // Folded into a snapshot: the journal starts over.
+  ASSERT_TRUE(state_->Save(*switch_).ok());
   EXPECT_EQ(SavedState().flows_size(), 0);
+  EXPECT_TRUE(Journal().empty());
 
   v1::DumpFlowsRequest bad;
   bad.set_filter("tabel=1");

@@ -48,7 +48,9 @@ int Run(const VswitchdOptions& options) {
   if (Status prepared = state.Prepare(); !prepared.ok()) return Fail(prepared.message());
   v1::Config saved_state;
   bool have_state = false;
-  if (Status loaded = state.Load(&saved_state, &have_state); !loaded.ok()) {
+  std::vector<FlowBatch> journal;  // flow batches committed after the snapshot
+  std::string journal_note;
+  if (Status loaded = state.Load(&saved_state, &have_state, &journal, &journal_note); !loaded.ok()) {
     return Fail("state file: " + loaded.message() + " (fix or remove it, or start with --state-dir none)");
   }
   if (Status socket = PrepareUnixSocket(options.socket_path); !socket.ok()) return Fail(socket.message());
@@ -85,6 +87,21 @@ int Run(const VswitchdOptions& options) {
       std::fprintf(stderr, "vswitchd: restored %u VNIs, %u static neighbours and %u routes from %s\n",
                    restored.vnis_restored, restored.neighbors_restored, restored.routes_restored,
                    state.path().c_str());
+      if (!journal_note.empty()) std::fprintf(stderr, "vswitchd: warning: %s\n", journal_note.c_str());
+      size_t replayed_mods = 0;
+      for (size_t i = 0; i < journal.size(); ++i) {
+        Status replayed = sw->ModifyFlows(journal[i]);
+        if (replayed.ok()) {
+          replayed_mods += journal[i].size();
+        } else {
+          std::fprintf(stderr, "vswitchd: warning: %s: batch %zu not restored: %s\n", state.journal_path().c_str(), i + 1,
+                       replayed.message().c_str());
+        }
+      }
+      if (!journal.empty()) {
+        std::fprintf(stderr, "vswitchd: replayed %zu flow batches (%zu flow-mods) from %s\n", journal.size(), replayed_mods,
+                     state.journal_path().c_str());
+      }
     }
     if (status.ok()) status = sw->Start();
 
