@@ -7,6 +7,7 @@
 
 #include "config/config_file.h"
 #include "config/config_validate.h"
+#include "config/flow_journal.h"
 
 namespace vswitch::controlplane {
 
@@ -25,6 +26,32 @@ int FuzzConfigParser(const uint8_t* data, size_t size) {
     v1::Config reparsed;
     if (!ParseConfig(ConfigToText(config), ConfigFormat::kText, "fuzz-roundtrip", &reparsed).ok()) std::abort();
     if (!google::protobuf::util::MessageDifferencer::Equals(reparsed, config)) std::abort();
+  }
+  // The state directory's other file: the flow journal. What parses must journal back to
+  // the same batches (unless a text holds a '\r', which the journal refuses to write).
+  std::vector<FlowBatch> batches;
+  bool torn = false;
+  Status journal = ParseJournal(text, &batches, &torn);
+  if (!journal.ok()) {
+    if (journal.message().empty()) std::abort();
+    return 0;
+  }
+  std::string rewritten;
+  bool writable = true;
+  for (const FlowBatch& batch : batches) {
+    std::vector<FlowModView> views;
+    for (const FlowModRequest& m : batch) views.push_back({m.command, m.text});
+    writable = writable && AppendJournalBatch(views, &rewritten);
+  }
+  if (writable) {
+    std::vector<FlowBatch> again;
+    bool torn_again = true;
+    if (!ParseJournal(rewritten, &again, &torn_again).ok() || torn_again || again.size() != batches.size()) std::abort();
+    for (size_t i = 0; i < again.size(); ++i) {
+      if (again[i].size() != batches[i].size()) std::abort();
+      for (size_t j = 0; j < again[i].size(); ++j)
+        if (again[i][j].command != batches[i][j].command || again[i][j].text != batches[i][j].text) std::abort();
+    }
   }
   return 0;
 }

@@ -1,5 +1,6 @@
-// Fuzz entry for the config parser and validator: the bytes are parsed as a text-format and
-// as a JSON config, and whatever parses is validated and printed back. Called by the
+// Fuzz entry for the state directory's parsers: the bytes are parsed as a text-format and as
+// a JSON config (whatever parses is validated and printed back), and as a flow journal
+// (whatever parses is journaled again and must read back the same). Called by the
 // libFuzzer binary (config_fuzzer) and, over the seed corpus, by a unit test.
 #pragma once
 
