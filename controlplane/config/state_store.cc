@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -198,7 +199,11 @@ Status StateStore::RecordFlowBatch(const Switch& sw, std::span<const FlowModView
   Status status = WriteAll(journal_fd_, batch, journal_path());
   if (status.ok() && ::fdatasync(journal_fd_) != 0) status = Status::Internal(Errno("cannot fdatasync " + journal_path()));
   if (!status.ok()) {
-    // A partial append leaves a torn batch (not replayed); a full snapshot records the truth.
+    // Cut a partial append off (later batches must not run into it), then record the truth
+    // in a full snapshot, which starts a new journal.
+    if (::ftruncate(journal_fd_, static_cast<off_t>(journal_bytes_)) != 0) {
+      std::fprintf(stderr, "vswitchd: warning: %s\n", Errno("cannot truncate " + journal_path()).c_str());
+    }
     CloseJournal();
     Status saved = SaveLocked(sw);
     return saved.ok() ? Status::Ok() : status;
