@@ -38,20 +38,11 @@ int FuzzConfigParser(const uint8_t* data, size_t size) {
   }
   std::string rewritten;
   bool writable = true;
-  for (const FlowBatch& batch : batches) {
-    std::vector<FlowModView> views;
-    for (const FlowModRequest& m : batch) views.push_back({m.command, m.text});
-    writable = writable && AppendJournalBatch(views, &rewritten);
-  }
+  for (const FlowBatch& batch : batches) writable = writable && AppendJournalBatch(ViewsOf(batch), &rewritten);
   if (writable) {
     std::vector<FlowBatch> again;
     bool torn_again = true;
-    if (!ParseJournal(rewritten, &again, &torn_again).ok() || torn_again || again.size() != batches.size()) std::abort();
-    for (size_t i = 0; i < again.size(); ++i) {
-      if (again[i].size() != batches[i].size()) std::abort();
-      for (size_t j = 0; j < again[i].size(); ++j)
-        if (again[i][j].command != batches[i][j].command || again[i][j].text != batches[i][j].text) std::abort();
-    }
+    if (!ParseJournal(rewritten, &again, &torn_again).ok() || torn_again || again != batches) std::abort();
   }
   return 0;
 }

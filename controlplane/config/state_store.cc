@@ -133,7 +133,7 @@ Status StateStore::Load(v1::Config* out, bool* found, std::vector<FlowBatch>* jo
   *found = true;
   std::string text;
   if (Status read = ReadFile(path(), &text); !read.ok()) return read;
-  if (Status parsed = LoadConfigFile(path(), out); !parsed.ok()) return parsed;
+  if (Status parsed = ParseConfig(text, ConfigFormatForPath(path()), path(), out); !parsed.ok()) return parsed;
   std::lock_guard<std::mutex> lock(mutex_);
   CloseJournal();
   generation_ = GenerationOf(text);

@@ -153,7 +153,6 @@ class FlowTable {
   struct UndoLog;
 
   Status ApplyMod(size_t i, FlowMod& mod, UndoLog* undo, BundleError* error);
-  // `edges[i]` = (table, goto target) of mod i's rule, or kNoGoto target (taken before apply).
   // What the whole-set depth check needs to know of each mod of the batch.
   struct ModShape {
     FlowModCommand command;

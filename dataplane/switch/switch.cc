@@ -766,10 +766,15 @@ double SecondsSince(std::chrono::steady_clock::time_point t) {
 
 }  // namespace
 
-Status Switch::ModifyFlows(const std::vector<FlowModRequest>& requests, FlowModResult* result) {
+std::vector<FlowModView> ViewsOf(const std::vector<FlowModRequest>& mods) {
   std::vector<FlowModView> views;
-  views.reserve(requests.size());
-  for (const FlowModRequest& r : requests) views.push_back({r.command, r.text});
+  views.reserve(mods.size());
+  for (const FlowModRequest& m : mods) views.push_back({m.command, m.text});
+  return views;
+}
+
+Status Switch::ModifyFlows(const std::vector<FlowModRequest>& requests, FlowModResult* result) {
+  const std::vector<FlowModView> views = ViewsOf(requests);
   return ModifyFlows(std::span<const FlowModView>(views), result);
 }
 

@@ -104,6 +104,8 @@ struct FlowModRequest {
   enum class Command { kAdd, kModify, kModifyStrict, kDelete, kDeleteStrict };
   Command command = Command::kAdd;
   std::string text;
+
+  bool operator==(const FlowModRequest&) const = default;
 };
 
 // The same, borrowing the text (the caller keeps it alive during the call): how the API hands
@@ -112,6 +114,9 @@ struct FlowModView {
   FlowModRequest::Command command = FlowModRequest::Command::kAdd;
   std::string_view text;
 };
+
+// Views of `mods` (which must outlive them), for the span form of Switch::ModifyFlows.
+std::vector<FlowModView> ViewsOf(const std::vector<FlowModRequest>& mods);
 
 // A rule as dump-flows shows it: `text` is in the same syntax add-flow accepts.
 struct FlowEntry {
@@ -193,9 +198,9 @@ class Switch {
   Status FlushMacs(const std::string& port);
   std::vector<MacEntry> ListMacs() const;
 
-  // Applies a batch of flow-mods atomically: every mod is parsed and validated first, then
-  // all are applied and published in one RCU update, or none is (the error names the index
-  // and the field of the first bad mod, and result->error_index holds the index).
+  // Applies a batch of flow-mods atomically: each mod is parsed, validated and applied in
+  // turn, and the batch is published in one RCU update, or none of it is (a bad mod takes back
+  // the ones before it; the error names its index and field, result->error_index the index).
   Status ModifyFlows(std::span<const FlowModView> mods, FlowModResult* result = nullptr);
   Status ModifyFlows(const std::vector<FlowModRequest>& mods, FlowModResult* result = nullptr);
   // Rules selected by `filter` (dump-flows syntax: "table=1,cookie=0x5/-1,tcp"; "" = all).
