@@ -76,6 +76,28 @@ def configure_host(env, socket, port_type, uplink_if, local_ip, remote_ip, red, 
     vsctl("add-port", "blue", port_type, f"iface={blue.host_if}", f"vni={BLUE}")
 
 
+def fanout_group(pid, ifname):
+    """The PACKET_FANOUT group DPDK 22.11's af_packet PMD joins for `ifname` in process `pid`:
+    (pid ^ ifindex) & 0xffff. Groups are per network namespace and bound to one device, so when
+    two processes' (pid, ifindex) pairs give the same id the second add-port fails (EINVAL,
+    "could not set PACKET_FANOUT"). Only a test runs two switches in one namespace."""
+    with open(f"/sys/class/net/{ifname}/ifindex") as f:
+        return (pid ^ int(f.read())) & 0xffff
+
+
+def start_host_b(env, extra, host_a, a_ifaces, b_ifaces, **kwargs):
+    """Starts vswitchd-b with a pid whose af_packet fanout groups cannot collide with A's (see
+    fanout_group); a colliding pid is stopped and another start tried."""
+    taken = {fanout_group(host_a.pid, ifname) for ifname in a_ifaces}
+    for attempt in range(10):
+        host_b = env.start_vswitchd(extra, **kwargs)
+        if not taken & {fanout_group(host_b.pid, ifname) for ifname in b_ifaces}:
+            return host_b
+        log(f"vswitchd-b pid {host_b.pid} would share an af_packet fanout group with A: starting another")
+        host_b.stop()
+    raise vsenv.TestFailure("no vswitchd-b pid free of af_packet fanout collisions in 10 starts")
+
+
 def check_cli_errors(env, socket):
     """The exit codes README.md promises, on the tunnel commands: 2 for a usage error (found
     before the daemon is asked), 1 when vswitchd refuses (its message names the field, and
@@ -225,7 +247,10 @@ def make_test(port_type, megabytes):
         state_b = os.path.join(env.tmp, "state-b")
         os.mkdir(state_b)
         host_a = env.start_vswitchd(name="vswitchd-a")
-        host_b = env.start_vswitchd(["--state-dir", state_b], name="vswitchd-b")
+        # Interfaces each switch opens with af_packet: the uplink always, tenants on af-packet runs.
+        a_ifaces = [ua] + ([ar.host_if, ab.host_if] if port_type == "af-packet" else [])
+        b_ifaces = [ub] + ([br.host_if, bb.host_if] if port_type == "af-packet" else [])
+        host_b = start_host_b(env, ["--state-dir", state_b], host_a, a_ifaces, b_ifaces, name="vswitchd-b")
         sock_a, sock_b = host_a.socket, host_b.socket
         configure_host(env, sock_a, port_type, ua, VTEP_A, VTEP_B, ar, ab)
         configure_host(env, sock_b, port_type, ub, VTEP_B, VTEP_A, br, bb)
@@ -288,7 +313,8 @@ def make_test(port_type, megabytes):
 
         # --- Host B restarts from its state directory: the overlay comes back by itself. ------
         check(host_b.stop() == 0, f"vswitchd-b exited with {host_b.proc.returncode} on SIGTERM")
-        host_b = env.start_vswitchd(["--state-dir", state_b], socket_path=sock_b, name="vswitchd-b-restarted")
+        host_b = start_host_b(env, ["--state-dir", state_b], host_a, a_ifaces, b_ifaces, socket_path=sock_b,
+                              name="vswitchd-b-restarted")
         restored = host_b.wait_for_line(r"restored \d+ VNIs", 10)
         log(restored)
         vnis_b = sorted(int(v["vni"]) for v in env.vsctl_json("vni-show", socket_path=sock_b).get("vnis", []))
