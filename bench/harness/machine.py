@@ -69,6 +69,39 @@ def hugepages():
     }
 
 
+NR_HUGEPAGES = "/proc/sys/vm/nr_hugepages"
+
+
+def reserve_hugepages(need_mb):
+    """Raises the default-size hugepage count until need_mb are free, if it can (root).
+    Returns the previous total to give back with restore_hugepages, or None if nothing was
+    changed. The kernel may grant fewer pages than asked (fragmented memory): the caller
+    checks hugepages() again."""
+    hp = hugepages()
+    if hp["size_kb"] == 0:
+        return None
+    free_mb = hp["free"] * hp["size_kb"] // 1024
+    if free_mb >= need_mb:
+        return None
+    missing_pages = -(-(need_mb - free_mb) * 1024 // hp["size_kb"])
+    try:
+        with open(NR_HUGEPAGES, "w") as f:
+            f.write(str(hp["total"] + missing_pages))
+    except OSError:
+        return None
+    return hp["total"]
+
+
+def restore_hugepages(total):
+    if total is None:
+        return
+    try:
+        with open(NR_HUGEPAGES, "w") as f:
+            f.write(str(total))
+    except OSError:
+        pass
+
+
 def source_commit(repo_dir):
     """The checked-out commit of this repository (with "+dirty" for local changes)."""
     try:

@@ -23,6 +23,7 @@ import time
 from . import measurement as ms
 from . import scenarios as sc
 from . import sizing
+from . import source as source_mod
 from .process import ManagedProcess, ProcessError, run_command
 
 NAME = "ovs-dpdk"
@@ -206,7 +207,7 @@ def pcap_devargs(capture):
     return f"net_pcap0,rx_pcap={capture},infinite_rx=1"
 
 
-def setup_pipeline(ovs, scenario, traffic):
+def setup_pipeline(ovs, scenario, traffic, src):
     """Builds the bridges, ports and rules for a replay scenario; returns (bridge, sink ofport).
 
     Rules go in before the ports, so no packet meets an empty table (fail_mode=secure: no
@@ -220,7 +221,7 @@ def setup_pipeline(ovs, scenario, traffic):
             ovs.ofctl("add-flow", "actions=NORMAL")
         else:
             ovs.ofctl("add-flows", traffic.rules_file, options=["--bundle"], timeout=120)
-        ovs.add_dpdk_port(BRIDGE, "in", IN_OFPORT, pcap_devargs(traffic.capture))
+        ovs.add_dpdk_port(BRIDGE, "in", IN_OFPORT, src.dpdk_devargs())
         ovs.add_dpdk_port(BRIDGE, "out", OUT_OFPORT, "net_null0,no-rx=1")
         return BRIDGE, OUT_OFPORT
     if pipeline in ("vxlan-decap", "vxlan-encap"):
@@ -272,13 +273,15 @@ def run(scenario, traffic, ctx):
         return m
     socket_mem = sizing.memory_mb_for(pool)
     ovs = new_private_ovs(scenario, ctx)
+    src = source_mod.for_scenario(scenario, traffic, ctx, NAME)
     try:
         ovs.start(socket_mem)
         m.command = (f"{OVS_DPDK_VSWITCHD} (private ovsdb in {ovs.dir}; dpdk-socket-mem="
                      f"{socket_mem}, pmd-cpu-mask={1 << ctx.worker_lcore:#x}"
                      + (f", netns {ovs.netns}" if ovs.netns else "") + ")")
         m.log = ovs.path("ovs-vswitchd.log")
-        bridge, sink = setup_pipeline(ovs, scenario, traffic)
+        bridge, sink = setup_pipeline(ovs, scenario, traffic, src)
+        src.start()
         actual_pool = ovs.pool_mbufs("in")
         if actual_pool is not None and actual_pool < sizing.mbufs_for(scenario.frames):
             raise ProcessError(f"OVS made a {actual_pool}-mbuf pool, too small for "
@@ -291,10 +294,13 @@ def run(scenario, traffic, ctx):
                 "per packet (median window)")
         m.detail = (f"OVS mbuf pool {actual_pool if actual_pool else 'unknown'} "
                     f"(dpdk-socket-mem {socket_mem} MB)")
+        src.stop(m)
+        source_mod.fill_capacity(m, ctx.tsc_hz)
     except ProcessError as e:
         m.status = ms.STATUS_FAILED
         tail = ovs.log_tail()
         m.detail = str(e) + (f" | ovs-vswitchd.log: {tail}" if tail else "")
     finally:
+        src.abort()
         ovs.stop()
     return m

@@ -10,6 +10,7 @@ import shutil
 
 from . import measurement as ms
 from . import sizing
+from . import source as source_mod
 from .process import ManagedProcess, ProcessError
 
 NAME = "testpmd"
@@ -87,11 +88,12 @@ def run(scenario, traffic, ctx):
     m = ms.Measurement(NAME)
     mbufs = sizing.mbufs_for(scenario.frames)
     proc = None
+    src = source_mod.for_scenario(scenario, traffic, ctx, NAME)
     try:
-        proc = start(scenario, ctx, [f"net_pcap0,rx_pcap={traffic.capture},infinite_rx=1",
-                                     "net_null0,no-rx=1"], mbufs)
+        proc = start(scenario, ctx, [src.dpdk_devargs(), "net_null0,no-rx=1"], mbufs)
         m.command, m.log = proc.command, proc.log_path
         session = TestpmdSession(proc)
+        src.start()
         ctx.sleep(ctx.warmup)
         ws = ms.run_windows(ctx, proc.proc.pid, session.sink_tx_packets,
                             open_window=session.clear_fwd_stats,
@@ -101,10 +103,15 @@ def run(scenario, traffic, ctx):
         if scenario.pipeline != "l2":
             m.detail = ("io-forwarding of the same capture: the ceiling, with none of the "
                         f"{scenario.pipeline} work")
+        # Forwarding stops before vsbench disconnects: testpmd's memif server crashes
+        # (SIGSEGV) when its client goes away while it polls (seen with DPDK 22.11).
         proc.send("stop")
+        src.stop(m)
+        source_mod.fill_capacity(m, ctx.tsc_hz)
     except ProcessError as e:
         m.status, m.detail = ms.STATUS_FAILED, str(e)
     finally:
+        src.abort()
         if proc:
             proc.stop(graceful_input="quit")
     return m

@@ -16,6 +16,7 @@ import os
 from . import measurement as ms
 from . import scenarios as sc
 from . import sizing
+from . import source as source_mod
 from .process import ManagedProcess, ProcessError, run_command
 
 NAME = "vswitchd"
@@ -162,9 +163,10 @@ class VswitchdProcess:
         self.proc.stop()
 
 
-def setup_pipeline(vs, scenario, traffic, bin_dir):
-    """Ports and rules for a replay scenario. Returns a remark for the results, or raises
-    Unsupported when vswitchd cannot do this pipeline yet."""
+def setup_pipeline(vs, scenario, traffic, bin_dir, src=None):
+    """Ports and rules for a replay or generated scenario (src: its source.PcapSource or
+    VsbenchSource). Returns a remark for the results, or raises Unsupported when vswitchd
+    cannot do this pipeline yet."""
     pipeline = scenario.pipeline
     flows = has_flow_commands(bin_dir)
     if pipeline.startswith("vxlan"):
@@ -174,7 +176,7 @@ def setup_pipeline(vs, scenario, traffic, bin_dir):
         return ""
     if pipeline == "rules1k" and not flows:
         raise Unsupported("vsctl has no add-flows yet (flow commands are being added)")
-    vs.vsctl("add-port", "in", "pcap", f"rx-pcap={traffic.capture}", "infinite-rx=1", "admin=down")
+    vs.vsctl("add-port", "in", *src.vsctl_port(), "admin=down")
     vs.vsctl("add-port", "out", "null", "no-rx=1")
     remark = ""
     if pipeline == "l2":
@@ -217,6 +219,7 @@ def run(scenario, traffic, ctx):
         return m
     m = ms.Measurement(NAME)
     vs = None
+    src = source_mod.for_scenario(scenario, traffic, ctx, NAME)
     try:
         if ((scenario.pipeline.startswith("vxlan") and not (has_tunnels(ctx.bin_dir) and has_flow_commands(ctx.bin_dir)))
                 or (scenario.pipeline == "rules1k" and not has_flow_commands(ctx.bin_dir))):
@@ -224,7 +227,8 @@ def run(scenario, traffic, ctx):
         vs = VswitchdProcess(scenario, ctx, sizing.mbufs_for(scenario.frames))
         m.command, m.log = vs.proc.command, vs.proc.log_path
         vs.wait_ready()
-        m.detail = setup_pipeline(vs, scenario, traffic, ctx.bin_dir)
+        m.detail = setup_pipeline(vs, scenario, traffic, ctx.bin_dir, src)
+        src.start()
         window_start = []
 
         def open_window():
@@ -243,11 +247,14 @@ def run(scenario, traffic, ctx):
                 "(median window)")
         if m.status == ms.STATUS_OK and not ws.own_cycles:
             m.own_cycles_source = "vsctl worker-stats reported no busyCycles/rxPackets"
+        src.stop(m)
+        source_mod.fill_capacity(m, ctx.tsc_hz)
     except Unsupported as e:
         m.status, m.detail = ms.STATUS_NOT_SUPPORTED, str(e)
     except ProcessError as e:
         m.status, m.detail = ms.STATUS_FAILED, str(e)
     finally:
+        src.abort()
         if vs:
             vs.stop()
     return m

@@ -6,6 +6,7 @@
 Asserts: the schema tag, the machine header, every requested scenario present, one row per
 contender (vswitchd, ovs-dpdk, testpmd) in each, every row's status is known, an "ok" row has
 what its scenario kind measures (replay: a positive rate with cycles/packet and windows;
+generated: the switch's own cycles/packet and the capacity they give;
 install: install time, rules/s and change latency; vsbench: latency percentiles in order and a
 zero-loss rate; pktgen: a rate), an unavailable row says why, ratios are consistent with the
 rates, and no row failed. Exits 0 when all hold, 1 listing every problem otherwise.
@@ -33,6 +34,11 @@ def check_kind(where, kind, row):
             problems.append(f"{where}: status ok but no cycles_per_packet_tsc")
         if not row.get("windows"):
             problems.append(f"{where}: status ok but no measurement windows")
+    elif kind == "generated":
+        if not (row.get("cycles_per_packet_own") or 0) > 0:
+            problems.append(f"{where}: status ok but no cycles_per_packet_own")
+        if not (metrics.get("capacity_mpps") or 0) > 0:
+            problems.append(f"{where}: status ok but no capacity_mpps")
     elif kind == "install":
         missing = [k for k in INSTALL_KEYS if not isinstance(metrics.get(k), (int, float))]
         if missing:
@@ -67,11 +73,17 @@ def check(doc, scenarios):
         if sorted(rows) != sorted(CONTENDERS) or len(sc.get("results", [])) != len(CONTENDERS):
             problems.append(f"{name}: rows are {[r.get('contender') for r in sc.get('results', [])]}, "
                             f"expected one per contender {CONTENDERS}")
-        ref = {c: rows[c].get("mpps") for c in ("ovs-dpdk", "testpmd") if c in rows}
+        kind = sc.get("kind", "replay")
+
+        def compared(row):
+            """What the ratios compare: capacities for generated traffic, else sink rates."""
+            if kind == "generated":
+                return (row.get("metrics") or {}).get("capacity_mpps") if row.get("status") == OK else None
+            return row.get("mpps")
+        ref = {c: compared(rows[c]) for c in ("ovs-dpdk", "testpmd") if c in rows}
         for contender, row in rows.items():
             where = f"{name}/{contender}"
             status = row.get("status")
-            kind = sc.get("kind", "replay")
             if status == OK:
                 problems += check_kind(where, kind, row)
                 mpps = row.get("mpps")
@@ -80,13 +92,14 @@ def check(doc, scenarios):
                 if not isinstance(mpps, (int, float)) or not mpps > 0 or math.isinf(mpps):
                     problems.append(f"{where}: status ok but mpps is {mpps!r}")
                     continue
+                value = compared(row)
                 for key, ref_name in (("ratio_to_ovs", "ovs-dpdk"), ("ratio_to_testpmd", "testpmd")):
                     reference = ref.get(ref_name)
                     ratio = row.get(key)
-                    if reference:
-                        if ratio is None or abs(ratio - mpps / reference) > 0.01 * max(1, ratio):
+                    if reference and value:
+                        if ratio is None or abs(ratio - value / reference) > 0.01 * max(1, ratio):
                             problems.append(f"{where}: {key}={ratio!r} does not match "
-                                            f"{mpps}/{reference}")
+                                            f"{value}/{reference}")
                     elif ratio is not None:
                         problems.append(f"{where}: {key}={ratio!r} without a {ref_name} rate")
             elif status in UNAVAILABLE:
