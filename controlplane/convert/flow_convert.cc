@@ -1,5 +1,8 @@
 #include "convert/flow_convert.h"
 
+#include <algorithm>
+#include <string_view>
+
 namespace vswitch::controlplane {
 
 namespace {
@@ -17,19 +20,27 @@ bool CommandFromProto(v1::FlowMod::Command command, FlowModRequest::Command* out
 
 }  // namespace
 
-Status FlowModsFromProto(const google::protobuf::RepeatedPtrField<v1::FlowMod>& mods,
-                         std::vector<FlowModView>* out, size_t* error_index) {
+Status FlowModsFromProto(const v1::ModifyFlowsRequest& request, std::vector<FlowModView>* out,
+                         size_t* error_index) {
+  const auto& mods = request.mods();
+  const std::string_view lines = request.add_lines();
   out->clear();
-  out->reserve(static_cast<size_t>(mods.size()));
+  out->reserve(static_cast<size_t>(mods.size()) + static_cast<size_t>(std::count(lines.begin(), lines.end(), '\n')) + 1);
   for (int i = 0; i < mods.size(); ++i) {
-    FlowModView request;
-    if (!CommandFromProto(mods[i].command(), &request.command)) {
+    FlowModView view;
+    if (!CommandFromProto(mods[i].command(), &view.command)) {
       *error_index = static_cast<size_t>(i);
       return Status::InvalidArgument("mods[" + std::to_string(i) + "].command: unknown command " +
                                      std::to_string(static_cast<int>(mods[i].command())));
     }
-    request.text = mods[i].text();
-    out->push_back(request);
+    view.text = mods[i].text();
+    out->push_back(view);
+  }
+  for (size_t start = 0; start < lines.size();) {
+    size_t end = lines.find('\n', start);
+    if (end == std::string_view::npos) end = lines.size();
+    out->push_back({FlowModRequest::Command::kAdd, lines.substr(start, end - start)});
+    start = end + 1;
   }
   return Status::Ok();
 }

@@ -11,10 +11,11 @@
 
 namespace vswitch::controlplane {
 
-// Fails (naming mods[i].command, i in *error_index) only for a command number this build does
-// not know. The views borrow the texts of `mods`, which must outlive them.
-Status FlowModsFromProto(const google::protobuf::RepeatedPtrField<v1::FlowMod>& mods,
-                         std::vector<FlowModView>* out, size_t* error_index);
+// The batch of a ModifyFlowsRequest: its mods, then one ADD per line of add_lines. Fails
+// (naming mods[i].command, i in *error_index) only for a command number this build does not
+// know. The views borrow the request's texts, so it must outlive them.
+Status FlowModsFromProto(const v1::ModifyFlowsRequest& request, std::vector<FlowModView>* out,
+                         size_t* error_index);
 
 // Every rule text as an add, in order: how the config file and the state file install flows.
 std::vector<FlowModRequest> AddFlowMods(const google::protobuf::RepeatedPtrField<std::string>& rules);

@@ -32,7 +32,7 @@ grpc::Status FlowService::ModifyFlows(grpc::ServerContext*, const v1::ModifyFlow
                                       v1::ModifyFlowsResponse* response) {
   std::vector<FlowModView> mods;  // borrow the request's texts
   size_t bad_index = 0;
-  if (Status converted = FlowModsFromProto(request->mods(), &mods, &bad_index); !converted.ok()) {
+  if (Status converted = FlowModsFromProto(*request, &mods, &bad_index); !converted.ok()) {
     return RefusedBatch(converted, bad_index);
   }
   // The store is held across the commit and its journal record: records in commit order.

@@ -211,6 +211,47 @@ TEST_F(FlowServiceTest, BadRuleRejectsTheWholeBatchWithItsIndex) {
   EXPECT_EQ(Dump(), (std::vector<std::string>{"table=0, priority=1 actions=NORMAL"}));
 }
 
+// add_lines (what vsctl add-flows sends): one ADD per line after the mods, in the same
+// transaction; a bad line is refused with its index counted after the mods.
+TEST_F(FlowServiceTest, PackedAddLinesFollowTheModsInOneTransaction) {
+  v1::ModifyFlowsRequest request;
+  v1::FlowMod* mod = request.add_mods();
+  mod->set_command(v1::FlowMod::ADD);
+  mod->set_text("priority=5,arp,actions=normal");
+  request.set_add_lines("priority=10,ip,actions=output:p1\npriority=20,ip,actions=output:p2");  // no final '\n'
+  v1::ModifyFlowsResponse response;
+  {
+    grpc::ClientContext context;
+    grpc::Status status = stub_->ModifyFlows(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_EQ(response.mods(), 3u);
+  EXPECT_EQ(Dump(), (std::vector<std::string>{"table=0, priority=20,ip actions=output:p2",
+                                             "table=0, priority=10,ip actions=output:p1",
+                                             "table=0, priority=5,arp actions=NORMAL"}));
+
+  // Line 2 (batch index 2, after the one mod) is bad: nothing of the batch is applied.
+  request.set_add_lines("priority=30,ip,actions=drop\npriority=31,ip,bogus=1,actions=drop\n");
+  request.mutable_mods(0)->set_text("priority=6,arp,actions=normal");
+  grpc::ClientContext context;
+  grpc::Status status = stub_->ModifyFlows(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  v1::FlowModError error;
+  ASSERT_TRUE(error.ParseFromString(status.error_details()));
+  EXPECT_EQ(error.index(), 2u) << status.error_message();
+  EXPECT_NE(status.error_message().find("bogus"), std::string::npos) << status.error_message();
+  EXPECT_EQ(Dump().size(), 3u);
+
+  // An empty line is an empty rule, refused like any bad one.
+  request.set_add_lines("priority=30,ip,actions=drop\n\n");
+  grpc::ClientContext again;
+  status = stub_->ModifyFlows(&again, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_TRUE(error.ParseFromString(status.error_details()));
+  EXPECT_EQ(error.index(), 2u) << status.error_message();
+  EXPECT_EQ(Dump().size(), 3u);
+}
+
 TEST_F(FlowServiceTest, ModifyAndDeleteStrictAndNonStrict) {
   ASSERT_TRUE(Modify({{v1::FlowMod::ADD, "priority=10,ip,actions=output:p1"},
                       {v1::FlowMod::ADD, "priority=20,ip,actions=output:p1"},

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "convert/flow_convert.h"
 #include "vsctl/command_line.h"
 #include "vsctl/flow_commands.h"
 #include "vsctl/port_spec.h"
@@ -43,8 +44,25 @@ int FuzzVsctlCommandLine(const uint8_t* data, size_t size) {
     // what vsctl reads from an add-flows file must never yield a blank or comment line.
     if (!line.flags.empty() && *line.command->flags == '\0') std::abort();
     const std::string content = JoinArguments(line.args);  // the lines point into it
-    for (const FlowFileLine& rule : ParseFlowFile(content)) {
+    const std::vector<FlowFileLine> rules = ParseFlowFile(content);
+    for (const FlowFileLine& rule : rules) {
       if (rule.text.empty() || rule.text[0] == '#' || rule.number == 0) std::abort();
+    }
+    // A file vsctl sends as it is holds exactly the rules ParseFlowFile finds, one a line.
+    if (IsPackedRuleFile(content)) {
+      std::string joined;
+      for (const FlowFileLine& rule : rules) joined.append(rule.text).push_back('\n');
+      if (joined != content) std::abort();
+    }
+    // What the daemon unpacks from the add-flows request (add_lines, through the wire format)
+    // is exactly the file's rules, one ADD each, in order.
+    v1::ModifyFlowsRequest received;
+    if (!received.ParseFromString(BuildModifyFlows(rules).SerializeAsString())) std::abort();
+    std::vector<FlowModView> views;
+    size_t bad_index = 0;
+    if (!FlowModsFromProto(received, &views, &bad_index).ok() || views.size() != rules.size()) std::abort();
+    for (size_t i = 0; i < rules.size(); ++i) {
+      if (views[i].command != FlowModRequest::Command::kAdd || views[i].text != rules[i].text) std::abort();
     }
   } else if (IsTunnelCommand(line.command->name)) {
     TunnelRequest request;

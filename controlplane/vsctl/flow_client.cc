@@ -126,8 +126,12 @@ int RunFlowCommand(const CommandLine& line) {
     modify = BuildModifyFlows(v1::FlowMod::ADD, {text});
   } else if (command == "add-flows") {
     if (std::string error = ReadInput(line.args[0], &content); !error.empty()) return UsageError("add-flows: " + error);
-    file_lines = ParseFlowFile(content);
-    modify = BuildModifyFlows(file_lines);
+    if (IsPackedRuleFile(content)) {
+      modify.set_add_lines(std::move(content));  // already one rule per line: sent as it is
+    } else {
+      file_lines = ParseFlowFile(content);
+      modify = BuildModifyFlows(file_lines);
+    }
   } else if (command == "mod-flows") {
     modify = BuildModifyFlows(strict ? v1::FlowMod::MODIFY_STRICT : v1::FlowMod::MODIFY, {text});
   } else if (command == "del-flows") {
@@ -142,7 +146,7 @@ int RunFlowCommand(const CommandLine& line) {
     v1::ModifyFlowsResponse response;
     auto describe = [&](const grpc::Status& status) {
       return DescribeFlowModError(status.error_message(), status.error_details(), file_lines,
-                                  file_lines.empty() ? "" : line.args[0]);
+                                  command == "add-flows" ? line.args[0] : "");
     };
     if (!client.Call(&Stub::ModifyFlows, modify, &response, describe)) return kExitDaemonError;
     return Print(line, response, nothing);

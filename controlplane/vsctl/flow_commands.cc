@@ -107,6 +107,17 @@ std::vector<FlowFileLine> ParseFlowFile(std::string_view content) {
   return lines;
 }
 
+bool IsPackedRuleFile(std::string_view content) {
+  if (content.empty() || content.back() != '\n') return false;
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+  for (size_t start = 0; start < content.size();) {
+    const size_t end = content.find('\n', start);  // found: the content ends with '\n'
+    if (end == start || is_space(content[start]) || content[start] == '#' || is_space(content[end - 1])) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 v1::ModifyFlowsRequest BuildModifyFlows(v1::FlowMod::Command command, const std::vector<std::string>& rules) {
   v1::ModifyFlowsRequest request;
   for (const std::string& rule : rules) {
@@ -118,24 +129,30 @@ v1::ModifyFlowsRequest BuildModifyFlows(v1::FlowMod::Command command, const std:
 }
 
 v1::ModifyFlowsRequest BuildModifyFlows(const std::vector<FlowFileLine>& lines) {
-  v1::ModifyFlowsRequest request;
-  request.mutable_mods()->Reserve(static_cast<int>(lines.size()));
+  // Packed: one string for the whole file instead of a sub-message per rule (see add_lines).
+  size_t bytes = 0;
+  for (const FlowFileLine& line : lines) bytes += line.text.size() + 1;
+  std::string packed;
+  packed.reserve(bytes);
   for (const FlowFileLine& line : lines) {
-    v1::FlowMod* mod = request.add_mods();
-    mod->set_command(v1::FlowMod::ADD);
-    mod->set_text(line.text.data(), line.text.size());
+    packed.append(line.text);
+    packed.push_back('\n');
   }
+  v1::ModifyFlowsRequest request;
+  request.set_add_lines(std::move(packed));
   return request;
 }
 
 std::string DescribeFlowModError(const std::string& message, const std::string& details,
                                  const std::vector<FlowFileLine>& lines, const std::string& source) {
   v1::FlowModError error;
-  if (lines.empty() || details.empty() || !error.ParseFromString(details) || error.index() >= lines.size()) {
-    return message;
+  if (source.empty() || details.empty() || !error.ParseFromString(details)) return message;
+  uint64_t number = uint64_t{error.index()} + 1;  // a packed file: line = index + 1
+  if (!lines.empty()) {
+    if (error.index() >= lines.size()) return message;
+    number = lines[error.index()].number;
   }
-  const FlowFileLine& line = lines[error.index()];
-  return (source == "-" ? std::string("<stdin>") : source) + ":" + std::to_string(line.number) + ": " + message;
+  return (source == "-" ? std::string("<stdin>") : source) + ":" + std::to_string(number) + ": " + message;
 }
 
 std::string FormatFlowEntry(const v1::FlowEntry& flow) {

@@ -39,14 +39,21 @@ struct FlowFileLine {
 // leading white space) are skipped; trailing white space and '\r' are removed.
 std::vector<FlowFileLine> ParseFlowFile(std::string_view content);
 
+// True when an add-flows file already is what ModifyFlowsRequest.add_lines carries: every
+// line a rule (none blank or a comment, no surrounding white space or '\r'), the last one
+// ended by '\n'. vsctl then sends the file as it is, without parsing or copying it, and the
+// rule at batch index i is on line i + 1.
+bool IsPackedRuleFile(std::string_view content);
+
 // add-flow / add-flows (ADD), mod-flows (MODIFY[_STRICT]), del-flows (DELETE[_STRICT]).
 v1::ModifyFlowsRequest BuildModifyFlows(v1::FlowMod::Command command, const std::vector<std::string>& rules);
 // add-flows: every line of a file as an ADD.
 v1::ModifyFlowsRequest BuildModifyFlows(const std::vector<FlowFileLine>& lines);
 
 // The daemon's refusal of a batch, pointed at the line of `lines` (from `source`, "-" for
-// stdin) the index names: "rules.txt:7: flow-mod 3: token 2 'foo=1' ...". Without lines, or
-// without a FlowModError in `details`, the message as is.
+// stdin) the index names: "rules.txt:7: flow-mod 3: token 2 'foo=1' ...". Empty lines with
+// a source: the file was sent packed as it is (IsPackedRuleFile), index i is line i + 1.
+// Without a source, or without a FlowModError in `details`, the message as is.
 std::string DescribeFlowModError(const std::string& message, const std::string& details,
                                  const std::vector<FlowFileLine>& lines, const std::string& source);
 

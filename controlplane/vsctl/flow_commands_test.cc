@@ -77,6 +77,14 @@ TEST(VsctlFlowCommands, BatchRequest) {
   EXPECT_EQ(request.mods(1).text(), "priority=6,arp");
 }
 
+TEST(VsctlFlowCommands, AddFlowsFilePacksItsRulesAsLines) {
+  auto lines = ParseFlowFile("# header\npriority=1,actions=drop\n\n  table=1,actions=normal \r\n");
+  v1::ModifyFlowsRequest request = BuildModifyFlows(lines);
+  EXPECT_EQ(request.mods_size(), 0);  // no sub-message per rule
+  EXPECT_EQ(request.add_lines(), "priority=1,actions=drop\ntable=1,actions=normal\n");
+  EXPECT_EQ(BuildModifyFlows(std::vector<FlowFileLine>{}).add_lines(), "");
+}
+
 TEST(VsctlFlowCommands, BatchErrorPointsAtTheFileLine) {
   auto lines = ParseFlowFile("# header\npriority=1,actions=drop\n\npriority=2,bogus=1,actions=drop\n");
   v1::FlowModError error;
@@ -91,6 +99,21 @@ TEST(VsctlFlowCommands, BatchErrorPointsAtTheFileLine) {
   EXPECT_EQ(DescribeFlowModError(error.message(), error.SerializeAsString(), {}, ""), error.message());
   error.set_index(7);
   EXPECT_EQ(DescribeFlowModError(error.message(), error.SerializeAsString(), lines, "rules.txt"), error.message());
+  // A file sent packed as it is: batch index 7 is line 8.
+  EXPECT_EQ(DescribeFlowModError(error.message(), error.SerializeAsString(), {}, "rules.txt"),
+            "rules.txt:8: " + error.message());
+}
+
+TEST(VsctlFlowCommands, OnlyACleanRuleFileIsSentAsItIs) {
+  EXPECT_TRUE(IsPackedRuleFile("priority=1,actions=drop\n"));
+  EXPECT_TRUE(IsPackedRuleFile("a=1\nb=2\n"));
+  EXPECT_FALSE(IsPackedRuleFile(""));
+  EXPECT_FALSE(IsPackedRuleFile("a=1"));               // last line not ended
+  EXPECT_FALSE(IsPackedRuleFile("a=1\n\nb=2\n"));      // blank line
+  EXPECT_FALSE(IsPackedRuleFile("# rules\na=1\n"));    // comment
+  EXPECT_FALSE(IsPackedRuleFile(" a=1\n"));            // leading white space
+  EXPECT_FALSE(IsPackedRuleFile("a=1\r\n"));           // CRLF
+  EXPECT_FALSE(IsPackedRuleFile("a=1 \n"));
 }
 
 // The text the switch reports for a rule (the dataplane's own formatter), as an entry.
