@@ -13,6 +13,8 @@ namespace vswitch::controlplane {
 namespace {
 
 constexpr const char* kTunable = "glibc.malloc.hugetlb";
+// Blocks below this come from the heap (see heap_hugepages.h for why 1 GiB).
+constexpr unsigned long kMmapThreshold = 1UL << 30;
 
 // "always [madvise] never": glibc's madvise(MADV_HUGEPAGE) works unless the bracket is on never.
 bool TransparentHugepagesUsable() {
@@ -33,7 +35,8 @@ void ReexecWithHugepageHeap(const char* program, char** argv) {
   if (!TransparentHugepagesUsable()) return;
   const std::string tunables = env ? env : "";
   std::string value = tunables.empty() ? std::string() : tunables + ":";
-  value += std::string(kTunable) + "=1:glibc.malloc.arena_max=1";
+  value += std::string(kTunable) + "=1:glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=" +
+           std::to_string(kMmapThreshold);
   if (::setenv("GLIBC_TUNABLES", value.c_str(), 1) != 0) return;
   // The binary's own path, not /proc/self/exe: the kernel names the process after the file
   // executed, and operators look for "vswitchd" in ps and pgrep, not "exe".
