@@ -62,6 +62,18 @@ std::shared_ptr<const Classifier::Subtable> Classifier::BuildSubtable(const Flow
     }
     st->max_rank = std::max(st->max_rank, e.rank);
   }
+  // A per-port summary when every entry names its port (e.g. per-port ACLs): a port's
+  // precomputed walk need not give up for another port's rules.
+  if (mask.in_port == UINT32_MAX) {
+    std::unordered_map<uint32_t, uint64_t> best;
+    for (const BuildEntry& e : input) {
+      auto [it, fresh] = best.try_emplace(e.match->key.in_port, e.rank);
+      if (!fresh) it->second = std::max(it->second, e.rank);
+    }
+    st->port_ranks.assign(best.begin(), best.end());
+    std::sort(st->port_ranks.begin(), st->port_ranks.end());
+    st->ranks_by_port = true;
+  }
   return st;
 }
 
@@ -128,6 +140,37 @@ uint32_t Classifier::Lookup(const FlowKey& key) const {
     }
   }
   return best;
+}
+
+uint32_t Classifier::LookupIgnoring(const FlowKey& key, const FlowKey& packet_bits, bool* determined) const {
+  const KeyWord* pw = Words(packet_bits);
+  uint64_t best_rank = 0;      // the best match among subtables that do not read the packet
+  uint32_t best = kNoRule;
+  uint64_t packet_rank = 0;    // the best rank a packet could reach in those that do
+  for (const Ref& ref : order_) {
+    if (ref.max_rank <= best_rank) break;  // sorted: no later subtable can win
+    const Subtable& st = *ref.st;
+    uint64_t reads_packet = 0;
+    for (uint32_t k = 0; k < st.n_words; ++k) reads_packet |= st.mask_words[k] & pw[st.word_index[k]];
+    if (reads_packet != 0) {
+      packet_rank = std::max(packet_rank, st.MaxRankFor(key.in_port));
+      continue;
+    }
+    uint32_t e = st.Find(key, st.Hash(key));
+    if (e != UINT32_MAX && st.entries[e].rank > best_rank) {
+      best_rank = st.entries[e].rank;
+      best = st.entries[e].rule;
+    }
+  }
+  // Undetermined when some packet could match a rule that outranks the packet-blind answer.
+  *determined = packet_rank < best_rank || packet_rank == 0;
+  return *determined ? best : kNoRule;
+}
+
+uint64_t Classifier::Subtable::MaxRankFor(uint32_t port) const {
+  if (!ranks_by_port) return max_rank;
+  auto it = std::lower_bound(port_ranks.begin(), port_ranks.end(), std::make_pair(port, uint64_t{0}));
+  return it != port_ranks.end() && it->first == port ? it->second : 0;
 }
 
 void Classifier::LookupBurst(const FlowKey* const keys[], uint32_t n, uint32_t out[]) const {

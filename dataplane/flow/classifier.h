@@ -85,6 +85,11 @@ class Classifier {
   static uint64_t MaxRank(const Subtable& st);
 
   uint32_t Lookup(const FlowKey& key) const;
+  // Lookup(k) for every packet k that agrees with `key` outside `packet_bits`, when that is one
+  // answer: *determined is false when a subtable whose mask reads some of `packet_bits` could
+  // outrank what the subtables that do not read them give (the answer then depends on the
+  // packet). Used to precompute a port's walk (FlowPipeline::port_verdict).
+  uint32_t LookupIgnoring(const FlowKey& key, const FlowKey& packet_bits, bool* determined) const;
   // out[i] = Lookup(*keys[i]) for i < n; n <= kMaxLookupBurst.
   void LookupBurst(const FlowKey* const keys[], uint32_t n, uint32_t out[]) const;
 
@@ -110,6 +115,13 @@ class Classifier {
     std::vector<Slot> slots;
     std::vector<uint64_t> keys;  // entry e's masked words at [e * n_words, (e + 1) * n_words)
     std::vector<EntryInfo> entries;
+    // When the mask covers all of in_port: (in_port, best rank among its entries), sorted by
+    // port, so a port's precomputed walk can skip rules of other ports (LookupIgnoring).
+    bool ranks_by_port = false;
+    std::vector<std::pair<uint32_t, uint64_t>> port_ranks;
+
+    // The best rank an entry of this subtable can have for packets from `port`.
+    uint64_t MaxRankFor(uint32_t port) const;
 
     uint32_t Hash(const FlowKey& key) const;
     // Entry index matching `key` (hash precomputed), or UINT32_MAX.

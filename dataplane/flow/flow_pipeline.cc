@@ -230,16 +230,45 @@ void FlowPipeline::AnalyzeDependencies(const FlowKey& read) {
   uint64_t reads_packet = 0;
   for (size_t w = 0; w < kFlowKeyWords; ++w) reads_packet |= rw[w] & pw[w];
   port_determined_ = reads_packet == 0;
-  if (!port_determined_) return;
-  port_verdicts_.resize(kPortVerdictSlots);
-  FlowKey key;
-  key.Clear();
+  // Per port, also when other rules read packet fields: a walk that never reaches them (rules
+  // on in_port and registers outrank them at every step) is the same for every packet.
+  port_verdicts_.assign(kPortVerdictSlots, PortVerdict{});
   for (uint32_t port = 0; port < kPortVerdictSlots; ++port) {
-    key.in_port = port;
     PortVerdict& v = port_verdicts_[port];
-    Walk(key, &v.result);
+    v.determined = WalkPort(port, packet_bits, &v.result);
+    if (!v.determined) continue;
     v.packet_blind = true;
     ForEachAction(v.result, [&](const Action& a) { v.packet_blind = v.packet_blind && PacketBlind(a.type); });
+  }
+}
+
+bool FlowPipeline::WalkPort(uint32_t port, const FlowKey& packet_bits, PipelineResult* r) const {
+  FlowKey key;
+  key.Clear();
+  key.in_port = port;
+  r->depth = 0;
+  uint8_t t = 0;
+  while (true) {
+    const Classifier* c = table(t);
+    bool determined = true;
+    const uint32_t idx = c ? c->LookupIgnoring(key, packet_bits, &determined) : kNoRule;
+    if (!determined) return false;
+    if (idx == kNoRule) {
+      r->fate = PipelineFate::kTableMiss;
+      r->miss_table = t;
+      return true;
+    }
+    r->rules[r->depth++] = idx;
+    const CompiledRule& cr = rule(idx);
+    if (cr.goto_table == kNoGoto || r->depth == kMaxPipelineDepth) {  // as in Continue
+      r->fate = PipelineFate::kDone;
+      return true;
+    }
+    // Register writes matter to the next lookup; packet fields it may not read anyway.
+    if (cr.rewrites_key) {
+      for (uint32_t i = 0; i < cr.actions_count; ++i) ApplyActionToKey(cr.actions[i], &key);
+    }
+    t = cr.goto_table;
   }
 }
 

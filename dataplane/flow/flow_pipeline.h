@@ -41,8 +41,12 @@
 //  - The exact-match cache keys on the projected key (flow_lookup.h): with rules on in_port
 //    and nw_dst/24, 64k flows that differ in ports and sources are a few cache entries.
 //  - A pipeline whose rules read nothing but in_port and registers (zero at ingress, written
-//    only by actions) is port_determined(): every packet from one port has the same walk,
-//    computed once at Build (port_verdict()). If that walk's actions also never read or change
+//    only by actions) is port_determined(): every packet from one port has the same walk.
+//  - More generally, a port's walk is the same for all its packets when at every table it
+//    visits, the best rule that reads only in_port and registers outranks every subtable
+//    whose rules read packet fields (Classifier::LookupIgnoring): e.g. a priority-200
+//    in_port=1 rule above a million nw_dst rules. Such walks are computed once at Build
+//    (port_verdict(), PortVerdict::determined). If the walk's actions also never read or change
 //    the packet (outputs, flood, goto, register writes: packet_blind), a worker forwards a
 //    whole burst on one verdict without parsing a header: the "patch port" fast path.
 //
@@ -109,8 +113,11 @@ struct PipelineResult {
   uint32_t rules[kMaxPipelineDepth];  // indices into FlowPipeline::rule()
 };
 
-// The walk every packet from one port takes through a port_determined() pipeline.
+// The walk every packet from one port takes, when it is the same for all of them.
 struct PortVerdict {
+  // The walk does not depend on the packet (see "what the verdict depends on"); when false,
+  // result and packet_blind mean nothing.
+  bool determined = false;
   PipelineResult result;
   // The composed actions only output, flood, write registers or goto: they neither read nor
   // change the packet, so a whole burst can be sent on this verdict unparsed.
@@ -219,7 +226,8 @@ class FlowPipeline {
   const KeyProjection& projection() const { return projection_; }
   // True if the walk depends on nothing but the input port.
   bool port_determined() const { return port_determined_; }
-  // The walk of port `port` (< kPortVerdictSlots); only for a port_determined() pipeline.
+  // The walk of port `port` (< kPortVerdictSlots), if it does not depend on the packet
+  // (always so in a port_determined() pipeline).
   const PortVerdict& port_verdict(uint32_t port) const { return port_verdicts_[port]; }
 
   const Classifier* table(uint8_t t) const { return table_slot_[t] < 0 ? nullptr : &classifiers_[table_slot_[t]]; }
@@ -231,6 +239,9 @@ class FlowPipeline {
   // Computes projection_, port_determined_ and port_verdicts_ from the union of all rule
   // masks (after the classifiers exist).
   void AnalyzeDependencies(const FlowKey& read);
+  // The walk of every packet from `port` (registers zero), like Continue, if no lookup on
+  // the way depends on the packet's own fields (`packet_bits`); false otherwise.
+  bool WalkPort(uint32_t port, const FlowKey& packet_bits, PipelineResult* r) const;
 
   uint64_t generation_ = 0;
   bool is_default_ = false;
@@ -241,7 +252,7 @@ class FlowPipeline {
   std::array<int16_t, kMaxTables> table_slot_;  // table id -> classifiers_ index, -1 = empty
   KeyProjection projection_;
   bool port_determined_ = false;
-  std::vector<PortVerdict> port_verdicts_;  // kPortVerdictSlots entries if port_determined_
+  std::vector<PortVerdict> port_verdicts_;  // kPortVerdictSlots entries
 };
 
 }  // namespace vswitch::flow

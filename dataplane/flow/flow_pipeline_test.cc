@@ -153,6 +153,7 @@ std::vector<const InstalledRule*> ReferenceWalk(const FlowTable& t, FlowKey key)
 
 TEST(FlowPipeline, DifferentialAgainstReferenceWalker) {
   std::mt19937 rng(77);
+  int determined_walks = 0;
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };
   for (int round = 0; round < 20; ++round) {
     std::vector<std::string> rules;
@@ -186,8 +187,16 @@ TEST(FlowPipeline, DifferentialAgainstReferenceWalker) {
       std::vector<const InstalledRule*> want = ReferenceWalk(t, k);
       ASSERT_EQ(r.depth, want.size());
       for (size_t d = 0; d < want.size(); ++d) ASSERT_EQ(p.rule(r.rules[d]).id, want[d]->id);
+      // A port whose walk was precomputed as packet-independent walks that way for every packet.
+      const PortVerdict& v = p.port_verdict(k.in_port);
+      if (!v.determined) continue;
+      ++determined_walks;
+      ASSERT_EQ(v.result.depth, r.depth) << "port " << k.in_port << " round " << round;
+      ASSERT_EQ(v.result.fate, r.fate);
+      for (size_t d = 0; d < r.depth; ++d) ASSERT_EQ(v.result.rules[d], r.rules[d]);
     }
   }
+  EXPECT_GT(determined_walks, 0);  // the rule sets do give some ports a verdict
 }
 
 // Rules on ports and registers only: every packet of a port walks the same way, and the
@@ -207,6 +216,41 @@ TEST(FlowPipeline, PortOnlyRulesGiveOneVerdictPerPort) {
   EXPECT_EQ(FormatActions(p.ComposeActions(p.port_verdict(2).result)), "output:1,output:3");
   EXPECT_EQ(p.port_verdict(3).result.fate, PipelineFate::kTableMiss);  // no rule for port 3
   EXPECT_EQ(p.port_verdict(3).result.depth, 0);
+}
+
+// Rules on packet fields do not take the verdict from a port whose own rules outrank them at
+// every table it visits (a priority-200 in_port rule above a million nw_dst rules).
+TEST(FlowPipeline, PortRulesAboveFieldRulesStillGiveThatPortAVerdict) {
+  FlowTable t;
+  ASSERT_TRUE(AddAll(&t, {"priority=200,in_port=1,actions=output:3",
+                          "priority=100,ip,nw_dst=10.0.0.1,actions=output:2",
+                          "priority=100,ip,nw_dst=10.0.0.2,actions=output:2",
+                          "priority=300,in_port=2,tcp,actions=drop",  // above port 2's own rule
+                          "priority=250,in_port=2,actions=output:1",
+                          "priority=250,in_port=4,actions=load:0x7->NXM_NX_REG1[],goto_table:1",
+                          "table=1,priority=5,reg1=7,actions=output:1",
+                          "table=1,priority=1,udp,actions=drop",  // outranked by the reg1 rule
+                          "priority=250,in_port=5,actions=goto_table:2",
+                          "table=2,priority=5,udp,actions=drop"})
+                  .ok());
+  const FlowPipeline& p = *t.pipeline();
+  EXPECT_FALSE(p.port_determined());  // not every port
+  ASSERT_TRUE(p.port_verdict(1).determined);
+  EXPECT_TRUE(p.port_verdict(1).packet_blind);
+  EXPECT_EQ(FormatActions(p.ComposeActions(p.port_verdict(1).result)), "output:3");
+  EXPECT_FALSE(p.port_verdict(2).determined);  // a tcp packet takes the priority-300 rule
+  EXPECT_FALSE(p.port_verdict(3).determined);  // only the nw_dst rules could match
+  ASSERT_TRUE(p.port_verdict(4).determined);
+  EXPECT_EQ(FormatActions(p.ComposeActions(p.port_verdict(4).result)), "load:0x7->NXM_NX_REG1[],goto_table:1,output:1");
+  EXPECT_FALSE(p.port_verdict(5).determined);  // table 2 reads the packet
+  // Any packet from ports 1 and 4 walks like the verdict.
+  for (const char* packet : {"in_port=1,ip,nw_dst=10.0.0.1", "in_port=1,tcp,tp_dst=80", "in_port=4,udp,tp_dst=53"}) {
+    const PortVerdict& v = p.port_verdict(Key(packet).in_port);
+    EXPECT_EQ(Composed(p, Key(packet)), FormatActions(p.ComposeActions(v.result))) << packet;
+  }
+  // The same port loses its verdict once a field rule outranks its own.
+  ASSERT_TRUE(AddAll(&t, {"priority=201,ip,nw_dst=10.0.0.9,actions=drop"}).ok());
+  EXPECT_FALSE(t.pipeline()->port_verdict(1).determined);
 }
 
 TEST(FlowPipeline, ActionsThatTouchThePacketAreNotBlind) {

@@ -11,12 +11,12 @@
 namespace vswitch {
 
 void Worker::FlowBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** pkts, uint16_t n, const TunnelMeta* meta) {
-  // Rules that read only the input port, with actions that never look at the packet: one
-  // verdict for the whole burst, no header parsed.
+  // A walk that depends only on the input port, with actions that never look at the packet:
+  // one verdict for the whole burst, no header parsed.
   const flow::FlowPipeline& pl = *st.pipeline;
-  if (pl.port_determined() && in_port < flow::kPortVerdictSlots) {
+  if (in_port < flow::kPortVerdictSlots) {
     const flow::PortVerdict& v = pl.port_verdict(in_port);
-    if (v.packet_blind && BlindBurst(st, in_port, pkts, n, meta, v.result)) return;
+    if (v.determined && v.packet_blind && BlindBurst(st, in_port, pkts, n, meta, v.result)) return;
   }
   FlowKey keys[kBurstSize];
   const FlowKey* key_ptrs[kBurstSize];
