@@ -46,7 +46,7 @@ std::shared_ptr<const Classifier::Subtable> Classifier::BuildSubtable(const Flow
   st->keys.reserve(input.size() * st->n_words);
   st->entries.reserve(input.size());
   for (const BuildEntry& e : input) {
-    const FlowKey& key = e.match->key;
+    const FlowKey& key = *e.key;
     uint32_t h = st->Hash(key);
     uint32_t found = st->Find(key, h);
     if (found != UINT32_MAX) {
@@ -67,7 +67,7 @@ std::shared_ptr<const Classifier::Subtable> Classifier::BuildSubtable(const Flow
   if (mask.in_port == UINT32_MAX) {
     std::unordered_map<uint32_t, uint64_t> best;
     for (const BuildEntry& e : input) {
-      auto [it, fresh] = best.try_emplace(e.match->key.in_port, e.rank);
+      auto [it, fresh] = best.try_emplace(e.key->in_port, e.rank);
       if (!fresh) it->second = std::max(it->second, e.rank);
     }
     st->port_ranks.assign(best.begin(), best.end());
@@ -106,7 +106,7 @@ void Classifier::Build(std::span<const BuildEntry> input) {
   std::vector<const FlowKey*> masks;
   uint32_t last = UINT32_MAX;
   for (uint32_t i = 0; i < input.size(); ++i) {
-    const FlowKey& mask = input[i].match->mask;
+    const FlowKey& mask = *input[i].mask;
     if (last == UINT32_MAX || !(*masks[last] == mask)) {
       auto [it, inserted] = by_mask.try_emplace(mask, static_cast<uint32_t>(masks.size()));
       if (inserted) {

@@ -64,9 +64,10 @@ inline uint64_t RuleRank(uint16_t priority, uint32_t sequence) {
 class Classifier {
  public:
   struct BuildEntry {
-    uint32_t rule;           // returned by lookups
-    uint64_t rank;           // RuleRank(...)
-    const FlowMatch* match;  // normalized (key == key & mask)
+    uint32_t rule;         // returned by lookups
+    uint64_t rank;         // RuleRank(...)
+    const FlowKey* key;    // normalized (key == key & mask)
+    const FlowKey* mask;
   };
 
   Classifier() = default;

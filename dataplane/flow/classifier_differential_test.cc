@@ -115,7 +115,7 @@ class RuleSetGenerator {
 Classifier BuildClassifier(const std::vector<RefRule>& rules) {
   std::vector<Classifier::BuildEntry> entries;
   for (uint32_t i = 0; i < rules.size(); ++i)
-    entries.push_back(Classifier::BuildEntry{i, RuleRank(rules[i].priority, rules[i].sequence), &rules[i].match});
+    entries.push_back(Classifier::BuildEntry{i, RuleRank(rules[i].priority, rules[i].sequence), &rules[i].match.key, &rules[i].match.mask});
   Classifier c;
   c.Build(entries);
   return c;

@@ -48,11 +48,12 @@ struct FlowMatch {
 
   // True if every packet that matches `narrower` also matches *this: the non-strict
   // selection rule of OpenFlow modify/delete ("the flow-mod's match covers the rule").
-  bool Covers(const FlowMatch& narrower) const {
+  bool Covers(const FlowMatch& narrower) const { return Covers(narrower.key, narrower.mask); }
+  bool Covers(const FlowKey& narrower_key, const FlowKey& narrower_mask) const {
     const KeyWord* k = Words(key);
     const KeyWord* m = Words(mask);
-    const KeyWord* nk = Words(narrower.key);
-    const KeyWord* nm = Words(narrower.mask);
+    const KeyWord* nk = Words(narrower_key);
+    const KeyWord* nm = Words(narrower_mask);
     for (size_t i = 0; i < kFlowKeyWords; ++i) {
       if (m[i] & ~nm[i]) return false;         // we constrain a bit the narrower one leaves open
       if ((nk[i] & m[i]) != k[i]) return false;  // the shared bits disagree

@@ -76,16 +76,16 @@ void PipelineBuilder::MarkChunk(uint32_t handle) {
   }
 }
 
-void PipelineBuilder::Insert(uint32_t handle, const Rule& rule) {
+void PipelineBuilder::Insert(uint32_t handle, const StoredRule& rule) {
   // Rule sets come in long runs of one (table, mask): check the last group before hashing.
   uint32_t g = last_group_;
-  if (g == UINT32_MAX || groups_[g].table != rule.table || !(groups_[g].mask == rule.match.mask)) {
+  if (g == UINT32_MAX || groups_[g].table != rule.table || !(groups_[g].mask == rule.mask())) {
     auto [it, inserted] =
-        group_index_.try_emplace({rule.table, rule.match.mask}, static_cast<uint32_t>(groups_.size()));
+        group_index_.try_emplace({rule.table, rule.mask()}, static_cast<uint32_t>(groups_.size()));
     if (inserted) {
       groups_.emplace_back();
       groups_.back().table = rule.table;
-      groups_.back().mask = rule.match.mask;
+      groups_.back().mask = rule.mask();
     }
     g = last_group_ = it->second;
   }
@@ -158,7 +158,7 @@ std::unique_ptr<FlowPipeline> PipelineBuilder::Build(const RuleLookup& rule_of) 
     for (uint32_t h = first; h < last; ++h) {
       if (group_of_[h] == UINT32_MAX) continue;
       const InstalledRule& ir = *rule_of(h);
-      const Rule& r = ir.rule;
+      const StoredRule& r = ir.rule;
       CompiledRule& cr = chunk->rules[h - first];
       cr.rank = RuleRank(r.priority, ir.sequence);
       cr.id = ir.id;
@@ -194,7 +194,7 @@ std::unique_ptr<FlowPipeline> PipelineBuilder::Build(const RuleLookup& rule_of) 
     entries.reserve(group.members.size());
     for (uint32_t h : group.members) {
       const InstalledRule& ir = *rule_of(h);
-      entries.push_back(Classifier::BuildEntry{h, RuleRank(ir.rule.priority, ir.sequence), &ir.rule.match});
+      entries.push_back(Classifier::BuildEntry{h, RuleRank(ir.rule.priority, ir.sequence), &ir.rule.key, &ir.rule.mask()});
     }
     subtables_[g] = Classifier::BuildSubtable(group.mask, entries);
   }

@@ -66,6 +66,7 @@
 #include "flow/action.h"
 #include "flow/classifier.h"
 #include "flow/rule.h"
+#include "flow/stored_rule.h"
 
 namespace vswitch::flow {
 
@@ -152,7 +153,7 @@ class PipelineBuilder {
   PipelineBuilder();
   ~PipelineBuilder();
 
-  void Insert(uint32_t handle, const Rule& rule);
+  void Insert(uint32_t handle, const StoredRule& rule);
   void Erase(uint32_t handle);
   void ActionsChanged(uint32_t handle) { MarkChunk(handle); }
   // Every rank may have changed (sequence renumbering): the next Build recompiles all.

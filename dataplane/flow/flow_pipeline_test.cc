@@ -135,7 +135,7 @@ std::vector<const InstalledRule*> ReferenceWalk(const FlowTable& t, FlowKey key)
   while (true) {
     const InstalledRule* hit = nullptr;
     for (const InstalledRule* r : rules)
-      if (r->rule.table == table && r->rule.match.Matches(key)) {
+      if (r->rule.table == table && r->rule.match().Matches(key)) {
         hit = r;
         break;
       }

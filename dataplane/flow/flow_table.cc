@@ -23,12 +23,8 @@ uint32_t IdentityHash(const Rule& r) {
   return HashFinish(h);
 }
 
-bool SameIdentity(const Rule& a, const Rule& b) {
-  return a.table == b.table && a.priority == b.priority && a.match == b.match;
-}
-
-uint8_t GotoOf(const Rule& r) {
-  if (!r.actions.empty() && r.actions.back().type == ActionType::kGotoTable) return static_cast<uint8_t>(r.actions.back().u16);
+uint8_t GotoOf(const ActionList& actions) {
+  if (!actions.empty() && actions.back().type == ActionType::kGotoTable) return static_cast<uint8_t>(actions.back().u16);
   return kNoGoto;
 }
 
@@ -164,8 +160,8 @@ uint32_t FlowTable::AllocateId() {
   return id;
 }
 
-void FlowTable::CountGoto(const Rule& r, int delta) {
-  uint8_t g = GotoOf(r);
+void FlowTable::CountGoto(const StoredRule& r, int delta) {
+  uint8_t g = GotoOf(r.actions);
   if (g != kNoGoto) goto_edges_[static_cast<size_t>(r.table) * kMaxTables + g] += delta;
 }
 
@@ -206,7 +202,7 @@ ActionList FlowTable::SetActions(size_t index, ActionList actions) {
 }
 
 int FlowTable::FindIdentity(const Rule& r, uint32_t hash) const {
-  return identity_->Find(hash, [&](uint32_t idx) { return SameIdentity(rules_[idx].rule, r); });
+  return identity_->Find(hash, [&](uint32_t idx) { return rules_[idx].rule.SameIdentity(r); });
 }
 
 void FlowTable::Renumber() {
@@ -230,11 +226,11 @@ Status FlowTable::ApplyMod(size_t i, FlowMod& mod, UndoLog* undo, BundleError* e
   auto check_actions_for = [&](const InstalledRule& target) -> Status {
     Rule probe;
     probe.table = target.rule.table;
-    probe.match = target.rule.match;
+    probe.match = target.rule.match();
     probe.actions = mod.rule.actions;
     Status s = ValidateRule(probe);
     if (!s.ok()) return fail(FieldOf(s.message()), s.message().substr(FieldOf(s.message()).size() + 2) +
-                                                        " (for the rule '" + FormatRule(target.rule) + "')");
+                                                        " (for the rule '" + FormatRule(target.rule.ToRule()) + "')");
     return Status::Ok();
   };
 
@@ -243,7 +239,8 @@ Status FlowTable::ApplyMod(size_t i, FlowMod& mod, UndoLog* undo, BundleError* e
       InstalledRule r;
       r.identity_hash = IdentityHash(mod.rule);
       int existing = FindIdentity(mod.rule, r.identity_hash);
-      r.rule = std::move(mod.rule);
+      std::shared_ptr<const FlowKey> mask = masks_.Intern(mod.rule.match.mask);
+      r.rule = StoredRule(std::move(mod.rule), std::move(mask));
       r.id = AllocateId();
       r.sequence = next_sequence_++;
       r.created_ns = created_ns_;
@@ -423,7 +420,7 @@ Status FlowTable::Commit(size_t count, size_t adds, const FlowModSource& next, u
       s = CheckAlone(i, mod, error);
     }
     if (s.ok()) {
-      shapes[i] = {mod.command, mod.all_tables, mod.rule.table, GotoOf(mod.rule)};
+      shapes[i] = {mod.command, mod.all_tables, mod.rule.table, GotoOf(mod.rule.actions)};
       s = ApplyMod(i, mod, &undo, error);
     }
     if (!s.ok()) {
@@ -504,7 +501,7 @@ std::vector<FlowMod> FlowTable::ExpiredRules(uint64_t now_ns, const RuleCounters
     m.command = FlowModCommand::kDeleteStrict;
     m.rule.table = r.rule.table;
     m.rule.priority = r.rule.priority;
-    m.rule.match = r.rule.match;
+    m.rule.match = r.rule.match();
     out.push_back(std::move(m));
   }
   return out;
@@ -527,7 +524,7 @@ std::string FlowTable::Trace(const FlowKey& key, const PortNamer& namer) const {
       continue;
     }
     const InstalledRule* ir = FindById(cr.id);
-    s += "matched " + (ir ? FormatRule(ir->rule, namer) : "rule id " + std::to_string(cr.id)) + "\n";
+    s += "matched " + (ir ? FormatRule(ir->rule.ToRule(), namer) : "rule id " + std::to_string(cr.id)) + "\n";
   }
   ActionList composed = pipeline_->ComposeActions(result);
   ActionList effective;

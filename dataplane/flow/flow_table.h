@@ -43,6 +43,7 @@
 #include "flow/flow_pipeline.h"
 #include "flow/match_fields.h"
 #include "flow/rule.h"
+#include "flow/stored_rule.h"
 #include "flow/rule_counters.h"
 
 namespace vswitch::flow {
@@ -170,12 +171,13 @@ class FlowTable {
   InstalledRule RemoveAt(size_t index);
   ActionList SetActions(size_t index, ActionList actions);
   int FindIdentity(const Rule& r, uint32_t hash) const;
-  void CountGoto(const Rule& r, int delta);
+  void CountGoto(const StoredRule& r, int delta);
   uint32_t AllocateId();
   void Renumber();
 
   RuleCounters* counters_;
   StableVector<InstalledRule> rules_;
+  MaskPool masks_;  // the stored rules' shared masks
   std::vector<uint32_t> index_of_id_;  // id -> index in rules_, UINT32_MAX = none
   std::unique_ptr<IdentityIndex> identity_;
   std::vector<uint32_t> goto_edges_;   // [from * kMaxTables + to] = number of rules

@@ -2,6 +2,7 @@
 // names its index and field), the goto chain limit, cookies, ids and counters, timeouts.
 #include "flow/flow_table.h"
 
+#include <set>
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
@@ -19,7 +20,7 @@ using testing::Mod;
 
 std::vector<std::string> Dump(const FlowTable& t) {
   std::vector<std::string> out;
-  for (const InstalledRule* r : t.Select(FlowFilter{})) out.push_back(FormatRule(r->rule));
+  for (const InstalledRule* r : t.Select(FlowFilter{})) out.push_back(FormatRule(r->rule.ToRule()));
   return out;
 }
 
@@ -268,6 +269,43 @@ TEST(FlowTable, LargeBundleThenSingleChange) {
     ASSERT_TRUE(t.Commit({m}, 0).ok());
     ASSERT_EQ(t.size(), before - 1) << i;
   }
+}
+
+}  // namespace
+}  // namespace vswitch::flow
+
+namespace vswitch::flow {
+namespace {
+
+// Rules with equal masks share one stored mask (a million nw_dst rules: one), and a pool
+// forgets masks no rule uses any more.
+TEST(StoredRule, EqualMasksAreSharedAndRulesReadBackWhole) {
+  FlowTable t;
+  std::vector<std::string> rules;
+  for (int i = 0; i < 200; ++i) rules.push_back("priority=5,ip,nw_dst=10.0." + std::to_string(i) + ".0/24,actions=output:1");
+  rules.push_back("priority=6,tcp,tp_dst=80,actions=drop");
+  ASSERT_TRUE(AddAll(&t, rules).ok());
+  std::set<const FlowKey*> masks;
+  for (const InstalledRule* r : t.Select(FlowFilter{})) masks.insert(r->rule.shared_mask.get());
+  EXPECT_EQ(masks.size(), 2u);
+  // The stored form gives back exactly the rule that was added.
+  auto selected = t.Select(FlowFilter{});
+  EXPECT_EQ(FormatRule(selected.front()->rule.ToRule()), "table=0, priority=6,tcp,tp_dst=80 actions=drop");
+
+  MaskPool pool;
+  FlowKey a;
+  a.Clear();
+  a.nw_dst = 0xffffffffu;
+  std::shared_ptr<const FlowKey> first = pool.Intern(a);
+  EXPECT_EQ(pool.Intern(a), first);
+  for (uint32_t i = 1; i <= 200; ++i) {  // 200 masks used once and dropped
+    FlowKey m;
+    m.Clear();
+    m.tp_dst = static_cast<uint16_t>(i);
+    pool.Intern(m);
+  }
+  EXPECT_LT(pool.size(), 130u);          // swept as it grew
+  EXPECT_EQ(pool.Intern(a), first);      // still held by `first`: the same copy
 }
 
 }  // namespace

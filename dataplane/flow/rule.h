@@ -17,6 +17,8 @@ inline constexpr int kMaxTables = 255;                // table ids 0..254 (255 m
 // fixed-size record.
 inline constexpr int kMaxPipelineDepth = 8;
 
+struct StoredRule;
+
 struct Rule {
   uint8_t table = 0;
   uint16_t priority = kDefaultPriority;
@@ -27,15 +29,6 @@ struct Rule {
   ActionList actions;  // empty = drop
 
   bool operator==(const Rule& o) const = default;
-};
-
-// A rule as the flow table holds it.
-struct InstalledRule {
-  Rule rule;
-  uint32_t id = 0;          // counter slot; stable while the rule lives (modify keeps it)
-  uint32_t sequence = 0;    // insertion order: the tie-breaker among equal priorities
-  uint64_t created_ns = 0;  // the commit time passed by the caller (for durations and timeouts)
-  uint32_t identity_hash = 0;  // hash of (table, priority, match), cached for the flow table's index
 };
 
 // Rule id 0 is the implicit "table=0,priority=0,actions=NORMAL" rule of an empty pipeline.
@@ -74,6 +67,7 @@ struct FlowFilter {
   bool Selects(const Rule& r) const {
     return (all_tables || r.table == table) && ((r.cookie ^ cookie) & cookie_mask) == 0 && match.Covers(r.match);
   }
+  bool Selects(const StoredRule& r) const;  // stored_rule.cc
 };
 
 // Checks what a rule means, independent of the other rules: goto_table goes forward and is

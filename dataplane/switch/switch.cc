@@ -832,7 +832,7 @@ Status Switch::DumpFlows(const std::string& filter_text, std::vector<FlowEntry>*
   for (const flow::InstalledRule* ir : s.flows->Select(filter)) {
     flow::RuleStats stats = s.rule_counters->Read(ir->id);
     FlowEntry e;
-    e.text = flow::FormatRule(ir->rule, namer);
+    e.text = flow::FormatRule(ir->rule.ToRule(), namer);
     e.table = ir->rule.table;
     e.priority = ir->rule.priority;
     e.cookie = ir->rule.cookie;

@@ -59,7 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (!(again == rule)) Fail("round trip changed the rule", text, formatted + " -> " + FormatRule(again));
     }
     Classifier c;
-    Classifier::BuildEntry e{0, RuleRank(rule.priority, 0), &rule.match};
+    Classifier::BuildEntry e{0, RuleRank(rule.priority, 0), &rule.match.key, &rule.match.mask};
     c.Build({&e, 1});
     if (c.Lookup(rule.match.key) != 0) Fail("classifier misses the rule's own key", text, FormatRule(rule));
   }
