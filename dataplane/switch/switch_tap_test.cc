@@ -288,6 +288,18 @@ TEST_F(SwitchTapTest, PortOnlyRuleToTwoPortsCountsEveryCopy) {
   EXPECT_EQ(flows[0].bytes, rx_bytes);
 }
 
+// Many frames at once: bursts fill the output buffers part-way and past a flush, and every
+// copy still leaves in order on both outputs.
+TEST_F(SwitchTapTest, PortOnlyRuleKeepsOrderAcrossFullOutputBuffers) {
+  ASSERT_TRUE(sw_->ModifyFlows({Add("priority=10,in_port=vst0,actions=output:vst1,output:vst2")}).ok());
+  std::vector<uint8_t> sent;
+  for (int i = 1; i <= 200; ++i) {
+    ends_[0]->Send(kMacB, kMacA, static_cast<uint8_t>(i));
+    sent.push_back(static_cast<uint8_t>(i));
+  }
+  for (KernelEnd* end : {ends_[1].get(), ends_[2].get()}) EXPECT_EQ(end->Receive(1000), sent);
+}
+
 TEST_F(SwitchTapTest, DropRuleAndTableMissAreCounted) {
   ASSERT_TRUE(sw_->ModifyFlows({Add("priority=20,in_port=vst1,actions=drop"), Add("priority=10,in_port=vst0,actions=normal")}).ok());
   ends_[1]->Send(kBroadcast, kMacB, 1);

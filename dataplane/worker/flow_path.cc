@@ -146,8 +146,7 @@ bool Worker::BlindBurst(const ForwardingState& st, uint32_t in_port, rte_mbuf** 
   }
   if (n_outs > 1)
     for (uint16_t i = 0; i < kept; ++i) rte_mbuf_refcnt_update(pkts[i], static_cast<int16_t>(n_outs - 1));
-  for (uint32_t k = 0; k < n_outs; ++k)
-    for (uint16_t i = 0; i < kept; ++i) Enqueue(st, outs[k].port, pkts[i]);
+  for (uint32_t k = 0; k < n_outs; ++k) EnqueueBurst(st, outs[k].port, pkts, kept);
   return true;
 }
 

@@ -11,8 +11,10 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 
 #include "flow/exact_match_cache.h"
@@ -170,6 +172,8 @@ class Worker {
               uint32_t vni);
 
   void Enqueue(const ForwardingState& st, uint32_t port_no, rte_mbuf* m);
+  // Enqueue of pkts[0..n) in order, copying the pointers in runs (BlindBurst's whole bursts).
+  void EnqueueBurst(const ForwardingState& st, uint32_t port_no, rte_mbuf* const* pkts, uint16_t n);
   void FlushPort(const ForwardingState& st, uint32_t port_no);
   void Drop(uint32_t port, rte_mbuf* m, DropReason reason);
   void CountDrop(uint32_t port, DropReason reason) { CounterAdd(port_counters_[port].drops[static_cast<int>(reason)], 1); }
@@ -198,6 +202,19 @@ inline void Worker::Enqueue(const ForwardingState& st, uint32_t port_no, rte_mbu
   if (b.count == 0) dirty_ports_[n_dirty_++] = port_no;
   b.pkts[b.count++] = m;
   if (b.count == kBurstSize) FlushPort(st, port_no);  // the port may appear twice in the dirty list: harmless
+}
+
+inline void Worker::EnqueueBurst(const ForwardingState& st, uint32_t port_no, rte_mbuf* const* pkts, uint16_t n) {
+  TxBuffer& b = tx_[port_no];
+  while (n > 0) {
+    if (b.count == 0) dirty_ports_[n_dirty_++] = port_no;
+    const uint16_t take = std::min<uint16_t>(n, static_cast<uint16_t>(kBurstSize - b.count));
+    std::memcpy(&b.pkts[b.count], pkts, take * sizeof(rte_mbuf*));
+    b.count = static_cast<uint16_t>(b.count + take);
+    pkts += take;
+    n = static_cast<uint16_t>(n - take);
+    if (b.count == kBurstSize) FlushPort(st, port_no);
+  }
 }
 
 }  // namespace vswitch
