@@ -45,8 +45,16 @@ std::shared_ptr<const Classifier::Subtable> Classifier::BuildSubtable(const Flow
   st->slots.assign(capacity, Slot{0, 0});
   st->keys.reserve(input.size() * st->n_words);
   st->entries.reserve(input.size());
+  // A per-port summary when every entry names its port (e.g. per-port ACLs): a port's
+  // precomputed walk need not give up for another port's rules (MaxRankFor).
+  const bool by_port = mask.in_port == UINT32_MAX;
+  std::unordered_map<uint32_t, uint64_t> port_best;
   for (const BuildEntry& e : input) {
     const FlowKey& key = *e.key;
+    if (by_port) {
+      auto [it, fresh] = port_best.try_emplace(key.in_port, e.rank);
+      if (!fresh) it->second = std::max(it->second, e.rank);
+    }
     uint32_t h = st->Hash(key);
     uint32_t found = st->Find(key, h);
     if (found != UINT32_MAX) {
@@ -62,15 +70,8 @@ std::shared_ptr<const Classifier::Subtable> Classifier::BuildSubtable(const Flow
     }
     st->max_rank = std::max(st->max_rank, e.rank);
   }
-  // A per-port summary when every entry names its port (e.g. per-port ACLs): a port's
-  // precomputed walk need not give up for another port's rules.
-  if (mask.in_port == UINT32_MAX) {
-    std::unordered_map<uint32_t, uint64_t> best;
-    for (const BuildEntry& e : input) {
-      auto [it, fresh] = best.try_emplace(e.key->in_port, e.rank);
-      if (!fresh) it->second = std::max(it->second, e.rank);
-    }
-    st->port_ranks.assign(best.begin(), best.end());
+  if (by_port) {
+    st->port_ranks.assign(port_best.begin(), port_best.end());
     std::sort(st->port_ranks.begin(), st->port_ranks.end());
     st->ranks_by_port = true;
   }
